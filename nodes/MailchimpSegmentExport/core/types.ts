@@ -1,0 +1,137 @@
+// The export core's public contract. The core imports nothing from n8n: the node passes in
+// a request function and a sleep function, and gets back a report.
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** One call to the Mailchimp Marketing API. `path` is relative to the API root (`/lists/abc`). */
+export interface ApiRequest {
+	method: HttpMethod;
+	path: string;
+	qs?: Record<string, string | number | boolean>;
+	body?: unknown;
+}
+
+/** Any HTTP answer, 2xx or not. */
+export interface ApiResponse {
+	status: number;
+	body: unknown;
+}
+
+/**
+ * Sends one request with the credential's authentication. Resolves with every HTTP status
+ * (4xx and 5xx included); rejects only when no HTTP answer came (connection reset, timeout,
+ * DNS), which the runner treats as retryable.
+ */
+export type RequestFn = (request: ApiRequest) => Promise<ApiResponse>;
+
+/** Waits `ms`; rejects when `signal` aborts (n8n-workflow's sleepWithAbort has this shape). */
+export type SleepFn = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+/** One input profile: its position in the input and the n8n item it came from. */
+export interface ProfileRow {
+	/** 0-based row number: the item index for items, the data row number in its file for files. */
+	index: number;
+	/** The n8n input item this row came from (for pairedItem). */
+	itemIndex: number;
+	/** The profile: an item's JSON, or a parsed CSV/NDJSON row. */
+	data: unknown;
+}
+
+/**
+ * Profiles can be read more than once: the core reads them once to count, validate and
+ * de-duplicate, then again to send. Each call must yield the same rows in the same order.
+ */
+export type ProfileSource = () => AsyncIterable<ProfileRow> | Iterable<ProfileRow>;
+
+export interface AttributeMapping {
+	/** Mailchimp merge field tag, e.g. `LTV`. */
+	mergeField: string;
+	/** Field path in the profile, e.g. `stats.ltv`. */
+	sourceField: string;
+}
+
+export interface FieldMapping {
+	/** Field path of the email address (required). */
+	email: string;
+	/** Field path for FNAME; empty or undefined: not exported. */
+	firstName?: string;
+	/** Field path for LNAME; empty or undefined: not exported. */
+	lastName?: string;
+	attributes: AttributeMapping[];
+}
+
+export type SegmentSource = { kind: 'field'; field: string } | { kind: 'fixed'; name: string };
+
+export type StatusIfNew = 'subscribed' | 'pending' | 'transactional' | 'audienceDefault';
+
+export interface RetryPolicy {
+	/** Tries per request, the first included. */
+	maxTries: number;
+	baseDelayMs: number;
+	maxDelayMs: number;
+}
+
+export interface ExportOptions {
+	listId: string;
+	mapping: FieldMapping;
+	segmentSource: SegmentSource;
+	/** Segment names to export; empty: every segment found in the input. */
+	selectedSegments: string[];
+	statusIfNew: StatusIfNew;
+	/** Field path of a consent flag; profiles whose value is not true are skipped. */
+	consentField?: string;
+	removeMembersWhoLeft: boolean;
+	dryRun: boolean;
+	/** At most this many input profiles; more is an error before anything is written. */
+	maxProfiles: number;
+	/** Requests in flight at once, 1 to 10. */
+	maxConcurrency: number;
+	retry?: Partial<RetryPolicy>;
+}
+
+export interface ExportDeps {
+	request: RequestFn;
+	sleep: SleepFn;
+	/** Aborts the export: no new request starts, waits end, the export rejects with ExportCancelledError. */
+	signal?: AbortSignal;
+	/** Milliseconds clock for durationMs; defaults to Date.now. */
+	now?: () => number;
+}
+
+export interface RejectedRow {
+	index: number;
+	itemIndex: number;
+	email: string;
+	reason: string;
+	/** The mapped field (profile path or merge tag) the reason is about. */
+	field?: string;
+	/** Mailchimp's error code, or our own (`INVALID_EMAIL`, `INVALID_VALUE`, `BATCH_FAILED`, ...). */
+	code?: string;
+}
+
+export interface SegmentReport {
+	name: string;
+	/** The static segment (tag) id; null in a dry run when the tag does not exist yet. */
+	tagId: number | null;
+	added: number;
+	removed: number;
+}
+
+export interface ExportSummary {
+	profilesIn: number;
+	exported: number;
+	created: number;
+	updated: number;
+	rejected: number;
+	skipped: { noConsent: number; notInSelectedSegments: number; duplicate: number };
+	segments: SegmentReport[];
+	apiCalls: number;
+	retries: number;
+	durationMs: number;
+	dryRun: boolean;
+}
+
+export interface ExportResult {
+	summary: ExportSummary;
+	rejected: RejectedRow[];
+}
