@@ -129,6 +129,8 @@ export interface ExportSummary {
 	retries: number;
 	durationMs: number;
 	dryRun: boolean;
+	/** True when a batch or tag call failed for good: some rows were not exported (see rejected). */
+	partial: boolean;
 }
 
 export interface ExportResult {
