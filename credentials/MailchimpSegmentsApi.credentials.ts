@@ -1,0 +1,78 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
+
+// The API root for the credential test, computed inside n8n's expression engine. The key
+// must end in a data center (two letters, 1-3 digits) before any host is built from it;
+// a malformed key or Base URL points the test at a reserved `.invalid` name that says
+// what is wrong, so nothing is ever sent to a host the key chose.
+const API_ROOT = String.raw`={{ !/^\S+-[a-z]{2}[0-9]{1,3}$/.test(String($credentials.apiKey || '').trim()) ? 'https://the-api-key-must-end-in-a-data-center-such-as-us6.invalid' : String($credentials.baseUrl || '').trim() === '' ? 'https://' + String($credentials.apiKey).trim().split('-').pop() + '.api.mailchimp.com/3.0' : /^https?:\/\/[^\s/?#@]+[^\s?#@]*$/i.test(String($credentials.baseUrl).trim()) ? String($credentials.baseUrl).trim().replace(/\/+$/, '') : 'https://the-base-url-must-be-an-http-or-https-address.invalid' }}`;
+
+export class MailchimpSegmentsApi implements ICredentialType {
+	name = 'mailchimpSegmentsApi';
+
+	displayName = 'Mailchimp Segments API';
+
+	icon: Icon = { light: 'file:mailchimp.svg', dark: 'file:mailchimp.dark.svg' };
+
+	documentationUrl =
+		'https://github.com/n8n-nodes-mailchimp-segments/n8n-nodes-mailchimp-segments#setting-up-the-credential';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description:
+				'The whole key from Mailchimp > Profile > Extras > API keys. It ends in your data center, such as -us6.',
+		},
+		{
+			displayName:
+				'Exporting sends personal data (email addresses, names and other profile attributes) out of n8n to Mailchimp. You are responsible for having a lawful basis and your contacts\' consent to do so, and for what Mailchimp does with the data. The Mailchimp Segment Export node refuses to export until the box below is ticked.',
+			name: 'consentNotice',
+			type: 'notice',
+			default: '',
+		},
+		{
+			displayName: 'I Agree to the Data Privacy and Compliance Notice',
+			name: 'consent',
+			type: 'boolean',
+			default: false,
+			description: 'Whether you agree to the notice above. Exports are blocked until you do.',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. https://us6.api.mailchimp.com/3.0',
+			description:
+				'Leave empty to use Mailchimp. Set it only to send requests through a proxy or to the Mailchimp simulator; it replaces https://&lt;dc&gt;.api.mailchimp.com/3.0 and must start with http:// or https://.',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			auth: {
+				username: 'anystring',
+				password: '={{ String($credentials.apiKey).trim() }}',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			method: 'GET',
+			baseURL: API_ROOT,
+			url: '/ping',
+		},
+	};
+}

@@ -1,0 +1,185 @@
+// The node's one way to Mailchimp: resolves the API root once, then sends each request
+// through n8n's authenticated HTTP helper. The export core only ever sees the RequestFn.
+
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { ApiRequest, ApiResponse, RequestFn } from '../core/types';
+import {
+	apiRootFromApiKey,
+	apiRootFromMetadata,
+	assertConsent,
+	baseUrlOverride,
+	ConnectionError,
+	metadataUrl,
+	scrubSecrets,
+} from './connection';
+
+export type Authentication = 'apiKey' | 'oAuth2';
+
+export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
+
+export interface RequestFnOptions {
+	/** Per-request timeout; Mailchimp itself gives up after 120 s. */
+	timeoutMs?: number;
+	/** Refuse (before any request) unless the credential's consent box is ticked. Set it for exports. */
+	requireConsent?: boolean;
+}
+
+/** The n8n credential type behind each authentication choice. */
+export function credentialTypeFor(authentication: Authentication): string {
+	return authentication === 'apiKey' ? 'mailchimpSegmentsApi' : 'mailchimpSegmentsOAuth2Api';
+}
+
+export const DEFAULT_TIMEOUT_MS = 120_000;
+
+/** The API key or access token of a credential, for scrubbing messages. */
+function secretsOf(credentials: ICredentialDataDecryptedObject): string[] {
+	const secrets: string[] = [];
+	if (typeof credentials.apiKey === 'string') secrets.push(credentials.apiKey);
+	const token = (credentials.oauthTokenData as IDataObject | undefined)?.access_token;
+	if (typeof token === 'string') secrets.push(token);
+	for (const field of ['clientSecret']) {
+		if (typeof credentials[field] === 'string') secrets.push(credentials[field] as string);
+	}
+	return secrets;
+}
+
+function messageOf(error: unknown): string {
+	if (error instanceof Error) return error.message;
+	return typeof error === 'string' ? error : 'Unknown error';
+}
+
+/** The HTTP status and body of a helper error that still carries an HTTP answer, if any. */
+function httpAnswerOf(error: unknown): ApiResponse | undefined {
+	if (typeof error !== 'object' || error === null) return undefined;
+	const candidate = error as {
+		response?: { status?: unknown; data?: unknown; body?: unknown };
+		statusCode?: unknown;
+	};
+	const status = candidate.response?.status ?? candidate.statusCode;
+	if (typeof status !== 'number' || status < 100) return undefined;
+	return { status, body: parseBody(candidate.response?.data ?? candidate.response?.body) };
+}
+
+/** Bodies come back parsed when JSON; problem+json or a Buffer may come back raw. */
+function parseBody(body: unknown): unknown {
+	const text = Buffer.isBuffer(body) ? body.toString('utf8') : body;
+	if (typeof text !== 'string') return text;
+	const trimmed = text.trim();
+	if (trimmed === '') return undefined;
+	if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+		try {
+			return JSON.parse(trimmed) as unknown;
+		} catch {
+			return text;
+		}
+	}
+	return text;
+}
+
+function credentialDisplayName(ctx: RequestContext, credentialType: string): string | undefined {
+	const name = ctx.getNode().credentials?.[credentialType]?.name;
+	return typeof name === 'string' && name !== '' ? name : undefined;
+}
+
+/** Reads the OAuth2 metadata once and returns the API root it names. */
+async function resolveOAuthRoot(
+	ctx: RequestContext,
+	credentials: ICredentialDataDecryptedObject,
+	baseUrl: string | undefined,
+	timeout: number,
+): Promise<string> {
+	const token = (credentials.oauthTokenData as IDataObject | undefined)?.access_token;
+	if (typeof token !== 'string' || token === '') {
+		throw new ConnectionError(
+			'The Mailchimp OAuth2 credential is not connected. Open the credential and click "Connect my account".',
+		);
+	}
+	let metadata: unknown;
+	try {
+		// Mailchimp's metadata endpoint wants the "OAuth" scheme, which n8n's OAuth2 helper
+		// does not send, so this one call sets the header itself.
+		metadata = await ctx.helpers.httpRequest({
+			method: 'GET',
+			url: metadataUrl(baseUrl),
+			headers: { Accept: 'application/json', Authorization: `OAuth ${token}` },
+			json: true,
+			timeout,
+			disableFollowRedirect: true,
+		});
+	} catch (error) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			scrubSecrets(`Could not read the Mailchimp OAuth2 metadata: ${messageOf(error)}`, [token]),
+		);
+	}
+	return apiRootFromMetadata(parseBody(metadata), baseUrl);
+}
+
+/**
+ * Resolves where requests go (for OAuth2: one metadata call) and returns a RequestFn that
+ * sends each request with the credential's authentication. Setup problems (malformed key,
+ * bad base URL, consent missing, token refused) throw a NodeOperationError before any
+ * request is sent; no message ever contains the key or token.
+ */
+export async function createRequestFn(
+	ctx: RequestContext,
+	authentication: Authentication,
+	opts: RequestFnOptions = {},
+): Promise<RequestFn> {
+	const credentialType = credentialTypeFor(authentication);
+	const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+	const credentials = await ctx.getCredentials(credentialType);
+	const secrets = secretsOf(credentials);
+
+	let root: string;
+	try {
+		if (opts.requireConsent) assertConsent(credentials, credentialDisplayName(ctx, credentialType));
+		root =
+			authentication === 'apiKey'
+				? apiRootFromApiKey(credentials)
+				: await resolveOAuthRoot(ctx, credentials, baseUrlOverride(credentials), timeout);
+	} catch (error) {
+		// Messages are already free of secrets; scrubbing again costs nothing.
+		throw new NodeOperationError(ctx.getNode(), scrubSecrets(messageOf(error), secrets));
+	}
+
+	const signal = 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
+
+	return async (request: ApiRequest): Promise<ApiResponse> => {
+		const options: IHttpRequestOptions = {
+			method: request.method,
+			url: root + request.path,
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			disableFollowRedirect: true,
+			sendCredentialsOnCrossOriginRedirect: false,
+			timeout,
+		};
+		if (request.qs !== undefined) options.qs = request.qs;
+		if (request.body !== undefined) options.body = request.body as IDataObject;
+		if (signal !== undefined) options.abortSignal = signal;
+
+		let response: { statusCode?: unknown; body?: unknown };
+		try {
+			response = await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, options);
+		} catch (error) {
+			const answer = httpAnswerOf(error);
+			if (answer !== undefined) return answer;
+			throw new NodeOperationError(
+				ctx.getNode(),
+				scrubSecrets(`Mailchimp request ${request.method} ${request.path} failed: ${messageOf(error)}`, secrets),
+			);
+		}
+		const status = typeof response.statusCode === 'number' ? response.statusCode : 0;
+		return { status, body: parseBody(response.body) };
+	};
+}
