@@ -1,0 +1,52 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** Where the profiles come from: the input items, or a CSV/NDJSON file read as a stream. */
+export const inputProperties: INodeProperties[] = [
+	{
+		displayName: 'Input Source',
+		name: 'inputSource',
+		type: 'options',
+		options: [
+			{
+				name: 'Binary File',
+				value: 'binary',
+				description:
+					'Read the profiles from a CSV or NDJSON file carried by the input items, streamed so that large files never become items',
+			},
+			{
+				name: 'Input Items',
+				value: 'items',
+				description: 'One profile per input item',
+			},
+		],
+		default: 'items',
+	},
+	{
+		displayName: 'Input Binary Field',
+		name: 'binaryProperty',
+		type: 'string',
+		default: 'data',
+		required: true,
+		hint: 'The name of the binary field that holds the file',
+		displayOptions: { show: { inputSource: ['binary'] } },
+	},
+	{
+		displayName: 'File Format',
+		name: 'fileFormat',
+		type: 'options',
+		options: [
+			{
+				name: 'CSV',
+				value: 'csv',
+				description: 'Comma-separated values with a header row naming the columns',
+			},
+			{
+				name: 'NDJSON',
+				value: 'ndjson',
+				description: 'One JSON object per line',
+			},
+		],
+		default: 'csv',
+		displayOptions: { show: { inputSource: ['binary'] } },
+	},
+];

@@ -1,0 +1,89 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+export const DEFAULT_MAX_PROFILES = 1_000_000;
+export const DEFAULT_MAX_CONCURRENCY = 10;
+
+export const optionsProperties: INodeProperties[] = [
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Consent Field',
+				name: 'consentField',
+				type: 'string',
+				default: '',
+				requiresDataPath: 'single',
+				placeholder: 'e.g. marketingConsent',
+				description:
+					'Path of a field that must be true for the profile to be exported; profiles without it are skipped and counted',
+			},
+			{
+				displayName: 'Dry Run',
+				name: 'dryRun',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to check the input and report what would be exported, without writing anything to Mailchimp',
+			},
+			{
+				displayName: 'Max Concurrency',
+				name: 'maxConcurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 10 },
+				default: DEFAULT_MAX_CONCURRENCY,
+				description: 'How many requests to Mailchimp may be in flight at once (1 to 10)',
+			},
+			{
+				displayName: 'Max Profiles',
+				name: 'maxProfiles',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEFAULT_MAX_PROFILES,
+				description:
+					'The export stops with an error, before writing anything, when the input holds more profiles than this',
+			},
+			{
+				displayName: 'Remove Members Who Left',
+				name: 'removeMembersWhoLeft',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to remove a segment tag from the audience members who carry it but are no longer in the segment',
+			},
+			{
+				displayName: 'Status If New',
+				name: 'statusIfNew',
+				type: 'options',
+				options: [
+					{
+						name: 'Audience Default',
+						value: 'audienceDefault',
+						description: 'Pending when the audience asks for double opt-in, subscribed otherwise',
+					},
+					{
+						name: 'Pending',
+						value: 'pending',
+						description: 'Mailchimp sends a confirmation email first (double opt-in)',
+					},
+					{
+						name: 'Subscribed',
+						value: 'subscribed',
+						description: 'Subscribed to marketing emails',
+					},
+					{
+						name: 'Transactional',
+						value: 'transactional',
+						description: 'Kept in the audience but not subscribed to marketing emails',
+					},
+				],
+				default: 'subscribed',
+				description:
+					'The status of a profile that is not yet in the audience; existing members keep theirs',
+			},
+		],
+	},
+];

@@ -1,0 +1,53 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** Which segment each profile belongs to; every segment becomes a Mailchimp tag. */
+export const segmentProperties: INodeProperties[] = [
+	{
+		displayName: 'Segment Source',
+		name: 'segmentSource',
+		type: 'options',
+		options: [
+			{
+				name: 'Fixed Segment',
+				value: 'fixed',
+				description: 'The whole input is one segment',
+			},
+			{
+				name: 'From a Field',
+				value: 'field',
+				description: 'A field of each profile holds a segment name or a list of names',
+			},
+		],
+		default: 'field',
+	},
+	{
+		displayName: 'Segment Field',
+		name: 'segmentField',
+		type: 'string',
+		default: 'segments',
+		requiresDataPath: 'single',
+		placeholder: 'e.g. segments',
+		description:
+			'Path of the field holding the segment name, or a list of names (for a CSV file: the column name, names separated by commas)',
+		displayOptions: { show: { segmentSource: ['field'] } },
+	},
+	{
+		displayName: 'Segment Name',
+		name: 'segmentName',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. High value customers',
+		description: 'Name of the segment, exported as a Mailchimp tag of that name',
+		displayOptions: { show: { segmentSource: ['fixed'] } },
+	},
+	{
+		displayName: 'Segments to Export',
+		name: 'segments',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. High value customers, Churn risk',
+		description:
+			'Comma-separated list of the segment names to export; leave empty to export every segment found in the input',
+	},
+];

@@ -1,0 +1,94 @@
+// Turns whatever stopped an export into the error n8n shows: a NodeApiError when Mailchimp
+// answered with an HTTP error (bad credentials, audience not found), a NodeOperationError
+// otherwise. Every message and description is scrubbed of the API key and token.
+
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INode,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { ExportCancelledError, ExportError } from '../core';
+import { InputFileError } from '../input';
+import { ConnectionError, scrubSecrets } from '../transport/connection';
+import type { Authentication } from '../transport/request';
+
+/** The `authentication` parameter as the transport's Authentication. */
+export function asAuthentication(value: unknown): Authentication {
+	return value === 'oAuth2' ? 'oAuth2' : 'apiKey';
+}
+
+/** The API key and access token of a credential: what no message may contain. */
+export function secretsOf(credentials: ICredentialDataDecryptedObject | undefined): string[] {
+	if (!credentials) return [];
+	const secrets: string[] = [];
+	for (const field of ['apiKey', 'clientSecret']) {
+		if (typeof credentials[field] === 'string') secrets.push(credentials[field] as string);
+	}
+	const tokens = credentials.oauthTokenData as IDataObject | undefined;
+	for (const field of ['access_token', 'refresh_token']) {
+		if (typeof tokens?.[field] === 'string') secrets.push(tokens[field] as string);
+	}
+	return secrets;
+}
+
+function messageOf(error: unknown): string {
+	if (error instanceof Error) return error.message;
+	return typeof error === 'string' ? error : 'Unknown error';
+}
+
+export interface ErrorContext {
+	secrets?: string[];
+	/** The input item the error is about, when there is one (a file that cannot be read). */
+	itemIndex?: number;
+}
+
+/** Maps any error to NodeApiError or NodeOperationError with a message a person can act on. */
+export function toNodeError(
+	node: INode,
+	error: unknown,
+	{ secrets = [], itemIndex }: ErrorContext = {},
+): NodeApiError | NodeOperationError {
+	const scrub = (text: string) => scrubSecrets(text, secrets);
+
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		error.message = scrub(error.message);
+		if (typeof error.description === 'string') error.description = scrub(error.description);
+		return error;
+	}
+	if (error instanceof ExportCancelledError) {
+		const done = error.partial?.summary;
+		return new NodeOperationError(node, 'The export was cancelled', {
+			description: done
+				? `${done.exported} of ${done.profilesIn} profiles had been exported when the execution was stopped. Run the node again to finish: profiles already in the audience are updated, not duplicated.`
+				: 'The execution was stopped before the export finished. Run the node again to finish it.',
+		});
+	}
+	if (error instanceof ExportError) {
+		const message = scrub(error.message);
+		const description = scrub(error.description);
+		if (error.httpStatus !== undefined && error.httpStatus >= 400) {
+			const httpCode = String(error.httpStatus);
+			return new NodeApiError(node, { message, description, httpCode } as JsonObject, {
+				message,
+				description,
+				httpCode,
+				itemIndex,
+			});
+		}
+		return new NodeOperationError(node, message, { description, itemIndex });
+	}
+	if (error instanceof InputFileError) {
+		const where = itemIndex !== undefined ? ` (input item ${itemIndex})` : '';
+		return new NodeOperationError(node, `The input file cannot be read${where}`, {
+			description: scrub(error.message),
+			itemIndex,
+		});
+	}
+	if (error instanceof ConnectionError) {
+		return new NodeOperationError(node, scrub(error.message), { itemIndex });
+	}
+	return new NodeOperationError(node, scrub(messageOf(error)), { itemIndex });
+}

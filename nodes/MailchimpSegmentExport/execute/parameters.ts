@@ -1,0 +1,141 @@
+// Reads the node's parameters once (from item 0: they describe the export, not an item) and
+// turns them into the core's ExportOptions plus where the profiles come from.
+
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { AttributeMapping, ExportOptions, SegmentSource, StatusIfNew } from '../core/types';
+import { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_PROFILES } from '../description';
+import type { Authentication } from '../transport/request';
+import { asAuthentication } from './errors';
+
+export type FileFormat = 'csv' | 'ndjson';
+
+export type InputConfig =
+	| { kind: 'items' }
+	| { kind: 'binary'; binaryProperty: string; fileFormat: FileFormat };
+
+export interface NodeParameters {
+	authentication: Authentication;
+	input: InputConfig;
+	options: ExportOptions;
+}
+
+const STATUSES: StatusIfNew[] = ['subscribed', 'pending', 'transactional', 'audienceDefault'];
+
+function text(value: unknown): string {
+	return typeof value === 'string' ? value.trim() : value === undefined || value === null ? '' : String(value).trim();
+}
+
+/** A comma-separated list of names, trimmed, empty entries and repeats dropped. */
+export function splitNames(value: unknown): string[] {
+	const names = text(value)
+		.split(',')
+		.map((name) => name.trim())
+		.filter((name) => name !== '');
+	return [...new Set(names)];
+}
+
+function wholeNumber(
+	ctx: IExecuteFunctions,
+	value: unknown,
+	fallback: number,
+	name: string,
+	min: number,
+	max: number,
+): number {
+	if (value === undefined || value === null || value === '') return fallback;
+	const number = typeof value === 'number' ? value : Number(value);
+	if (!Number.isInteger(number) || number < min || number > max) {
+		throw new NodeOperationError(ctx.getNode(), `${name} must be a whole number from ${min} to ${max}`, {
+			description: `It is ${JSON.stringify(value)}. Change it under Options > ${name}.`,
+		});
+	}
+	return number;
+}
+
+function attributesOf(ctx: IExecuteFunctions, value: unknown): AttributeMapping[] {
+	const entries = ((value as IDataObject | undefined)?.attribute ?? []) as IDataObject[];
+	const attributes: AttributeMapping[] = [];
+	entries.forEach((entry, position) => {
+		const mergeField = text(entry.mergeField);
+		const sourceField = text(entry.sourceField);
+		if (mergeField === '' && sourceField === '') return;
+		if (mergeField === '' || sourceField === '') {
+			throw new NodeOperationError(ctx.getNode(), `Attribute ${position + 1} is incomplete`, {
+				description:
+					mergeField === ''
+						? `Choose the merge field that "${sourceField}" is exported to, or remove the attribute.`
+						: `Enter the path of the field exported to ${mergeField}, or remove the attribute.`,
+			});
+		}
+		attributes.push({ mergeField: mergeField.toUpperCase(), sourceField });
+	});
+	return attributes;
+}
+
+export function readParameters(ctx: IExecuteFunctions): NodeParameters {
+	const node = ctx.getNode();
+	const get = (name: string, fallback?: unknown): unknown => ctx.getNodeParameter(name, 0, fallback);
+
+	const listId = text(ctx.getNodeParameter('audience', 0, '', { extractValue: true }));
+	if (listId === '') {
+		throw new NodeOperationError(node, 'No audience is selected', {
+			description: 'Choose the Mailchimp audience to export to in the Audience parameter.',
+		});
+	}
+
+	const inputSource = text(get('inputSource', 'items'));
+	const input: InputConfig =
+		inputSource === 'binary'
+			? {
+					kind: 'binary',
+					binaryProperty: text(get('binaryProperty', 'data')) || 'data',
+					fileFormat: text(get('fileFormat', 'csv')) === 'ndjson' ? 'ndjson' : 'csv',
+				}
+			: { kind: 'items' };
+
+	const segmentSource: SegmentSource =
+		text(get('segmentSource', 'field')) === 'fixed'
+			? { kind: 'fixed', name: text(get('segmentName', '')) }
+			: { kind: 'field', field: text(get('segmentField', 'segments')) };
+	if (segmentSource.kind === 'fixed' && segmentSource.name === '') {
+		throw new NodeOperationError(node, 'The segment name is empty', {
+			description: 'Enter the name of the segment the whole input belongs to in Segment Name.',
+		});
+	}
+
+	const extra = (get('options', {}) ?? {}) as IDataObject;
+	const statusIfNew = text(extra.statusIfNew) || 'subscribed';
+	if (!STATUSES.includes(statusIfNew as StatusIfNew)) {
+		throw new NodeOperationError(node, `Unknown "Status If New": ${statusIfNew}`, {
+			description: `Choose one of: ${STATUSES.join(', ')}.`,
+		});
+	}
+	const consentField = text(extra.consentField);
+
+	const firstName = text(get('firstNameField', ''));
+	const lastName = text(get('lastNameField', ''));
+
+	return {
+		authentication: asAuthentication(get('authentication', 'apiKey')),
+		input,
+		options: {
+			listId,
+			mapping: {
+				email: text(get('emailField', 'email')),
+				firstName: firstName === '' ? undefined : firstName,
+				lastName: lastName === '' ? undefined : lastName,
+				attributes: attributesOf(ctx, get('attributes', {})),
+			},
+			segmentSource,
+			selectedSegments: splitNames(get('segments', '')),
+			statusIfNew: statusIfNew as StatusIfNew,
+			consentField: consentField === '' ? undefined : consentField,
+			removeMembersWhoLeft: extra.removeMembersWhoLeft === true,
+			dryRun: extra.dryRun === true,
+			maxProfiles: wholeNumber(ctx, extra.maxProfiles, DEFAULT_MAX_PROFILES, 'Max Profiles', 1, Number.MAX_SAFE_INTEGER),
+			maxConcurrency: wholeNumber(ctx, extra.maxConcurrency, DEFAULT_MAX_CONCURRENCY, 'Max Concurrency', 1, 10),
+		},
+	};
+}

@@ -1,0 +1,91 @@
+// Builds the core's ProfileSource from the node's input: one profile per input item, or the
+// rows of the CSV/NDJSON files the input items carry, read as streams so that a file of a
+// million profiles never becomes a million n8n items. The core reads the source twice (to
+// validate, then to send), so every call opens the files again.
+
+import type { IBinaryData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { ProfileRow, ProfileSource } from '../core/types';
+import { readCsvRows, readNdjsonRows } from '../input';
+import type { ByteChunks, InputRecord } from '../input/types';
+import { toNodeError } from './errors';
+import type { FileFormat } from './parameters';
+
+/** Bytes per chunk when reading a binary file from n8n's binary data store. */
+export const BINARY_CHUNK_SIZE = 256 * 1024;
+
+/** One profile per input item: `index` and `itemIndex` are the item's position. */
+export function itemsSource(items: INodeExecutionData[]): ProfileSource {
+	return function* () {
+		for (let i = 0; i < items.length; i++) {
+			yield { index: i, itemIndex: i, data: items[i].json };
+		}
+	};
+}
+
+/** An input item that carries a file, and the file. */
+export interface CarriedFile {
+	itemIndex: number;
+	binary: IBinaryData;
+}
+
+/**
+ * The files in binary property `property` of the input items, in item order. Items without
+ * that property contribute nothing; when no item has it, the export cannot start.
+ */
+export function findFiles(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+	property: string,
+): CarriedFile[] {
+	const files: CarriedFile[] = [];
+	for (let i = 0; i < items.length; i++) {
+		if (items[i].binary?.[property] === undefined) continue;
+		files.push({ itemIndex: i, binary: ctx.helpers.assertBinaryData(i, property) });
+	}
+	if (files.length === 0) {
+		const found = [...new Set(items.flatMap((item) => Object.keys(item.binary ?? {})))];
+		throw new NodeOperationError(ctx.getNode(), `No input item has a binary field named "${property}"`, {
+			description:
+				found.length > 0
+					? `The input items carry the binary fields ${found.map((name) => `"${name}"`).join(', ')}. Set Input Binary Field to the one holding the CSV or NDJSON file.`
+					: 'Add a node before this one that reads the file (e.g. Read/Write Files from Disk or HTTP Request), or set Input Source to Input Items.',
+		});
+	}
+	return files;
+}
+
+async function openFile(ctx: IExecuteFunctions, file: CarriedFile): Promise<ByteChunks> {
+	if (file.binary.id) return await ctx.helpers.getBinaryStream(file.binary.id, BINARY_CHUNK_SIZE);
+	return [Buffer.from(file.binary.data, 'base64')];
+}
+
+/**
+ * The rows of every carried file, one after the other. `index` is the row number in its file
+ * and `itemIndex` the item that carried it; a row the parser refuses is passed on with its
+ * `error`, for the core to report as a rejected row. A file that cannot be read at all stops
+ * the export with an error naming the item.
+ */
+export function binarySource(
+	ctx: IExecuteFunctions,
+	files: CarriedFile[],
+	format: FileFormat,
+): ProfileSource {
+	const read = format === 'csv' ? readCsvRows : readNdjsonRows;
+	return async function* (): AsyncGenerator<ProfileRow> {
+		for (const file of files) {
+			const rows: AsyncIterable<InputRecord<unknown>> = read(await openFile(ctx, file));
+			try {
+				for await (const record of rows) {
+					yield record.error === undefined
+						? { index: record.row, itemIndex: file.itemIndex, data: record.data }
+						: { index: record.row, itemIndex: file.itemIndex, data: undefined, error: record.error };
+				}
+			} catch (error) {
+				// InputFileError (the whole file is refused) or a failing binary data store.
+				throw toNodeError(ctx.getNode(), error, { itemIndex: file.itemIndex });
+			}
+		}
+	};
+}

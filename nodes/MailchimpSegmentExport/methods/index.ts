@@ -1,0 +1,2 @@
+export { searchAudiences } from './listSearch';
+export { getMergeFields } from './loadOptions';
