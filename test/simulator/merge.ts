@@ -1,0 +1,101 @@
+// Merge field values: what each type accepts, and the messages Mailchimp answers with.
+import type { FieldError } from './problem';
+import type { MergeFieldSpec } from './types';
+
+const TEXT_MAX = 255;
+const URL = /^https?:\/\/[^\s/$.?#][^\s]*$/i;
+const PHONE = /^\+?[0-9().\s-]{6,20}$/;
+const ZIP = /^\d{5}(?:-\d{4})?$/;
+const ADDRESS_PARTS = ['addr1', 'city', 'state', 'zip'] as const;
+
+function validDay(year: number, month: number, day: number): boolean {
+	const date = new Date(Date.UTC(year, month - 1, day));
+	return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+function matchesDateFormat(value: string, format: string): boolean {
+	const m = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(value);
+	const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+	switch (format) {
+		case 'MM/DD/YYYY':
+			return !!m && validDay(+m[3], +m[1], +m[2]);
+		case 'DD/MM/YYYY':
+			return !!m && validDay(+m[3], +m[2], +m[1]);
+		default:
+			return !!iso && validDay(+iso[1], +iso[2], +iso[3]);
+	}
+}
+
+function isEmpty(value: unknown): boolean {
+	return value === undefined || value === null || value === '';
+}
+
+/** The message for a value a field does not accept; undefined when it fits. */
+function valueMessage(field: MergeFieldSpec, value: unknown): string | undefined {
+	const text = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+	switch (field.type) {
+		case 'number':
+			return text !== undefined && text.trim() !== '' && Number.isFinite(Number(text)) ? undefined : 'Please enter a number';
+		case 'address': {
+			if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'Please enter a complete address';
+			const address = value as Record<string, unknown>;
+			return ADDRESS_PARTS.every((part) => typeof address[part] === 'string' && address[part] !== '')
+				? undefined
+				: 'Please enter a complete address';
+		}
+		case 'date': {
+			const format = field.options?.date_format ?? 'YYYY-MM-DD';
+			return text !== undefined && matchesDateFormat(text, format) ? undefined : `Please enter a valid date (${format})`;
+		}
+		case 'birthday': {
+			const m = text === undefined ? null : /^(\d{2})\/(\d{2})$/.exec(text);
+			return m && validDay(2000, +m[1], +m[2]) ? undefined : 'Please enter a valid birthday (MM/DD)';
+		}
+		case 'radio':
+		case 'dropdown':
+			return text !== undefined && (field.options?.choices ?? []).includes(text)
+				? undefined
+				: 'Please choose one of the available options';
+		case 'url':
+		case 'imageurl':
+			return text !== undefined && URL.test(text) ? undefined : 'Please enter a valid URL';
+		case 'phone':
+			return text !== undefined && PHONE.test(text) ? undefined : 'Please enter a valid phone number';
+		case 'zip':
+			return text !== undefined && ZIP.test(text) ? undefined : 'Please enter a valid zip code';
+		case 'text':
+			if (text === undefined) return 'Please enter a text value';
+			return text.length > TEXT_MAX ? `Please enter a value of ${TEXT_MAX} characters or fewer` : undefined;
+	}
+}
+
+/**
+ * Checks a member's merge values against the list's fields. Unknown tags are ignored (and
+ * not stored), empty values clear a field, required fields must end up with a value.
+ * Returns the first error, or the values to store.
+ */
+export function checkMergeFields(
+	fields: ReadonlyMap<string, MergeFieldSpec>,
+	given: Record<string, unknown> | undefined,
+	current: Record<string, unknown> | undefined,
+): { error: FieldError } | { values: Record<string, unknown> | undefined } {
+	let values = current;
+	for (const tag in given) {
+		const field = fields.get(tag);
+		if (!field) continue;
+		const value = given[tag];
+		if (!isEmpty(value)) {
+			const message = valueMessage(field, value);
+			if (message) return { error: { field: tag, message } };
+		}
+		values = values === current ? { ...current } : values;
+		if (isEmpty(value)) delete values![tag];
+		else values![tag] = field.type === 'number' ? Number(value) : value;
+	}
+	for (const field of fields.values()) {
+		if (field.required && isEmpty(values?.[field.tag])) {
+			return { error: { field: field.tag, message: 'Please enter a value' } };
+		}
+	}
+	return { values };
+}

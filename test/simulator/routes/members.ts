@@ -1,0 +1,55 @@
+// One member: read it, or add/update it with PUT (n8n's one-request-per-member pattern).
+import { subscriberHash } from '../email';
+import { ApiError, invalidResource, notFound } from '../problem';
+import type { Route } from '../router';
+import { upsertMember, type MemberInput } from '../upsert';
+import { memberView } from '../views';
+import { listOr404 } from './common';
+
+export const memberRoutes: Route[] = [
+	{
+		method: 'GET',
+		path: '/lists/:list_id/members/:hash',
+		endpoint: 'member',
+		latency: 'read',
+		handle: ({ state, params }) => {
+			const list = listOr404(state, params.list_id);
+			const hash = params.hash.includes('@') ? subscriberHash(params.hash) : params.hash.toLowerCase();
+			const member = list.members.get(hash);
+			if (!member) throw notFound();
+			return { status: 200, body: memberView(list, hash, member) };
+		},
+	},
+	{
+		method: 'PUT',
+		path: '/lists/:list_id/members/:hash',
+		endpoint: 'memberPut',
+		latency: 'memberPut',
+		bodySchema: 'Add_List_Members_2',
+		handle: ({ state, params, query, body }) => {
+			const list = listOr404(state, params.list_id);
+			const input = body as MemberInput;
+			const hash = params.hash.includes('@') ? subscriberHash(params.hash) : params.hash.toLowerCase();
+			if (subscriberHash(input.email_address) !== hash) {
+				throw invalidResource("The email address doesn't match the subscriber hash in the URL.", [
+					{ field: 'email_address', message: 'Does not match the subscriber hash.' },
+				]);
+			}
+			const skip = query.get('skip_merge_validation');
+			const result = upsertMember(list, input, {
+				updateExisting: true,
+				syncTags: false,
+				skipMergeValidation: skip === 'true' || skip === '1',
+			});
+			if (result.kind === 'error') {
+				if (result.field && result.field !== 'email_address') {
+					throw invalidResource('Your merge fields were invalid.', [
+						{ field: result.field, message: result.fieldMessage ?? result.error },
+					]);
+				}
+				throw new ApiError(400, result.title, result.error);
+			}
+			return { status: 200, members: 1, body: memberView(list, result.hash, result.member) };
+		},
+	},
+];

@@ -1,0 +1,136 @@
+// Public types of the Mailchimp simulator: its options and the shapes its state hands out.
+
+export type MemberStatus = 'subscribed' | 'unsubscribed' | 'cleaned' | 'pending' | 'transactional';
+
+export type MergeFieldType =
+	| 'text'
+	| 'number'
+	| 'address'
+	| 'phone'
+	| 'date'
+	| 'url'
+	| 'imageurl'
+	| 'radio'
+	| 'dropdown'
+	| 'birthday'
+	| 'zip';
+
+export interface MergeFieldSpec {
+	tag: string;
+	name?: string;
+	type: MergeFieldType;
+	required?: boolean;
+	/** `date_format` for date ('MM/DD/YYYY', 'DD/MM/YYYY', 'YYYY-MM-DD') and birthday ('MM/DD'); `choices` for radio/dropdown. */
+	options?: { date_format?: string; choices?: string[]; phone_format?: string };
+}
+
+export interface ListSeed {
+	id?: string;
+	name: string;
+	doubleOptin?: boolean;
+	/** Added after the default FNAME, LNAME, ADDRESS, PHONE (a field with the same tag replaces the default). */
+	mergeFields?: MergeFieldSpec[];
+}
+
+export interface MemberSeed {
+	email: string;
+	status?: MemberStatus;
+	mergeFields?: Record<string, unknown>;
+	/** In a compliance state: cannot be (re-)subscribed. */
+	locked?: boolean;
+	tags?: string[];
+}
+
+export interface MemberView {
+	email_address: string;
+	status: MemberStatus;
+	merge_fields: Record<string, unknown>;
+	tags: string[];
+	locked: boolean;
+}
+
+export interface TagView {
+	id: number;
+	name: string;
+	memberCount: number;
+}
+
+/** Where each request's time goes: fixed cost plus a cost per member in the body. */
+export interface LatencyCost {
+	fixedMs: number;
+	perMemberMs: number;
+}
+
+export type LatencyEndpoint = 'upsert' | 'segmentMembers' | 'memberPut' | 'read';
+
+export interface LatencyOptions extends Partial<Record<LatencyEndpoint, Partial<LatencyCost>>> {
+	/** Multiplies every cost (0.02 turns the reference model's 2,300 ms batch into 46 ms). */
+	scale?: number;
+}
+
+/**
+ * Seeded faults, decided per API request in arrival order (`/_sim/` and `/oauth2/` excluded).
+ * Each request draws the same number of random numbers whatever happens, so one seed always
+ * yields the same faults for the same request order.
+ */
+export interface FaultOptions {
+	/** Share (0..1) of requests answered with one of `errorStatuses` before being processed. */
+	errorRate?: number;
+	/** Default [500, 502, 503]. */
+	errorStatuses?: number[];
+	/** Share of requests that are processed, then have their connection destroyed instead of an answer. */
+	resetRate?: number;
+	/** Share of requests answered `slowMs` later than the latency model says. */
+	slowRate?: number;
+	/** Default 5000. */
+	slowMs?: number;
+	/** After `startAfterRequests` API requests, the next `count` are answered `status` (default 429) at once. */
+	storm?: { startAfterRequests: number; count: number; status?: 429 | 403 };
+}
+
+export interface SimulatorOptions {
+	/** 0 (default): a free port. */
+	port?: number;
+	/** Default: made up, `<32 hex>-us1`. */
+	apiKey?: string;
+	/** A bearer token also accepted (and known to /oauth2/metadata). */
+	oauthToken?: string;
+	/** Seeds faults and demo data. Default 1. */
+	seed?: number;
+	/** Seed the demo audience. Default false. */
+	demo?: boolean;
+	/** Members in the demo audience. Default 2000. */
+	demoMembers?: number;
+	/** Simultaneous requests per credential before refusing. Default 10. */
+	maxConnections?: number;
+	/** Status of the over-limit refusal. Default 429. */
+	throttleStatus?: 429 | 403;
+	/** 'none' (default), 'reference' (see latency.ts), or costs per endpoint. */
+	latency?: 'none' | 'reference' | LatencyOptions;
+	faults?: FaultOptions;
+	/** Validate request bodies against the API definition. Default true. */
+	validate?: boolean;
+	/** Newest entries kept in `requestLog`. Default 200,000. */
+	requestLogLimit?: number;
+}
+
+export interface RequestLogEntry {
+	method: string;
+	path: string;
+	/** 0 when the connection was reset instead of answered. */
+	status: number;
+	/** Members in the body, for batch and segment calls. */
+	members?: number;
+	/** Date.now() when the request arrived. */
+	at: number;
+	/** Milliseconds until answered. */
+	ms: number;
+}
+
+export interface SimulatorCounters {
+	requests: number;
+	byEndpoint: Record<string, number>;
+	/** Refusals over the connection limit (429 or 403). */
+	throttled: number;
+	faults: { errors: number; resets: number; slow: number; storm: number };
+}
