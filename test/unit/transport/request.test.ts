@@ -1,0 +1,302 @@
+import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import {
+	createRequestFn,
+	credentialTypeFor,
+	DEFAULT_TIMEOUT_MS,
+} from '../../../nodes/MailchimpSegmentExport/transport/request';
+
+const KEY = '0123456789abcdef0123456789abcdef-us6';
+const TOKEN = 'oauth-token-5f4dcc3b5aa765d61d8327deb882cf99';
+
+interface Calls {
+	getCredentials: string[];
+	httpRequest: IHttpRequestOptions[];
+	withAuth: Array<{ credentialType: string; options: IHttpRequestOptions }>;
+}
+
+interface MockOptions {
+	credentials: Record<string, unknown>;
+	httpRequest?: (options: IHttpRequestOptions) => Promise<unknown>;
+	withAuth?: (options: IHttpRequestOptions) => Promise<unknown>;
+}
+
+/** An execute context whose helpers record every call. */
+function mockContext({ credentials, httpRequest, withAuth }: MockOptions) {
+	const calls: Calls = { getCredentials: [], httpRequest: [], withAuth: [] };
+	const node = {
+		id: 'n1',
+		name: 'Mailchimp Segment Export',
+		type: 'n8n-nodes-mailchimp-segments.mailchimpSegmentExport',
+		typeVersion: 1,
+		position: [0, 0] as [number, number],
+		parameters: {},
+		credentials: {
+			mailchimpSegmentsApi: { id: '1', name: 'Mailchimp account' },
+			mailchimpSegmentsOAuth2Api: { id: '2', name: 'Mailchimp OAuth' },
+		},
+	};
+	const ctx = {
+		getNode: () => node,
+		getCredentials: async (type: string) => {
+			calls.getCredentials.push(type);
+			return credentials;
+		},
+		getExecutionCancelSignal: () => undefined,
+		helpers: {
+			httpRequest: async (options: IHttpRequestOptions) => {
+				calls.httpRequest.push(options);
+				if (!httpRequest) throw new Error('unexpected httpRequest');
+				return httpRequest(options);
+			},
+			httpRequestWithAuthentication: async (credentialType: string, options: IHttpRequestOptions) => {
+				calls.withAuth.push({ credentialType, options });
+				if (!withAuth) throw new Error('unexpected httpRequestWithAuthentication');
+				return withAuth(options);
+			},
+		},
+	};
+	return { ctx: ctx as unknown as IExecuteFunctions, calls };
+}
+
+async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
+	try {
+		await promise;
+	} catch (error) {
+		return error as Error;
+	}
+	throw new Error('expected a rejection');
+}
+
+function totalRequests(calls: Calls): number {
+	return calls.httpRequest.length + calls.withAuth.length;
+}
+
+describe('createRequestFn with an API key', () => {
+	it('sends each request to the data center of the key, authenticated by n8n', async () => {
+		const { ctx, calls } = mockContext({
+			credentials: { apiKey: KEY, consent: true, baseUrl: '' },
+			withAuth: async () => ({ statusCode: 200, body: { health_status: "Everything's Chimpy!" }, headers: {} }),
+		});
+		const request = await createRequestFn(ctx, 'apiKey');
+		expect(totalRequests(calls)).toBe(0);
+
+		const response = await request({ method: 'GET', path: '/ping', qs: { fields: 'health_status' } });
+		expect(response).toEqual({ status: 200, body: { health_status: "Everything's Chimpy!" } });
+		expect(calls.withAuth).toHaveLength(1);
+		expect(calls.withAuth[0].credentialType).toBe('mailchimpSegmentsApi');
+		expect(calls.withAuth[0].options).toMatchObject({
+			method: 'GET',
+			url: 'https://us6.api.mailchimp.com/3.0/ping',
+			qs: { fields: 'health_status' },
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			disableFollowRedirect: true,
+			timeout: DEFAULT_TIMEOUT_MS,
+		});
+		expect(calls.withAuth[0].options.body).toBeUndefined();
+	});
+
+	it('sends to the base URL when set, with the body and timeout given', async () => {
+		const { ctx, calls } = mockContext({
+			credentials: { apiKey: KEY, consent: true, baseUrl: 'http://127.0.0.1:4010/3.0/' },
+			withAuth: async () => ({ statusCode: 200, body: {} }),
+		});
+		const request = await createRequestFn(ctx, 'apiKey', { timeoutMs: 5000 });
+		await request({ method: 'POST', path: '/lists/abc', body: { members: [] } });
+		expect(calls.withAuth[0].options).toMatchObject({
+			method: 'POST',
+			url: 'http://127.0.0.1:4010/3.0/lists/abc',
+			body: { members: [] },
+			timeout: 5000,
+		});
+	});
+
+	it('resolves 4xx and 5xx answers, parsing problem+json text', async () => {
+		const problem = { title: 'API Key Invalid', status: 401, detail: 'Your API key may be invalid.' };
+		const { ctx } = mockContext({
+			credentials: { apiKey: KEY, consent: true },
+			withAuth: async () => ({ statusCode: 401, body: JSON.stringify(problem) }),
+		});
+		const request = await createRequestFn(ctx, 'apiKey');
+		await expect(request({ method: 'GET', path: '/ping' })).resolves.toEqual({ status: 401, body: problem });
+	});
+
+	it('resolves when the helper throws an error that still carries an HTTP answer', async () => {
+		const { ctx } = mockContext({
+			credentials: { apiKey: KEY, consent: true },
+			withAuth: async () => {
+				throw Object.assign(new Error('Request failed with status code 429'), {
+					response: { status: 429, data: { title: 'Too Many Requests' } },
+				});
+			},
+		});
+		const request = await createRequestFn(ctx, 'apiKey');
+		await expect(request({ method: 'GET', path: '/lists' })).resolves.toEqual({
+			status: 429,
+			body: { title: 'Too Many Requests' },
+		});
+	});
+
+	it('rejects on a network error, with the key scrubbed from the message', async () => {
+		const { ctx } = mockContext({
+			credentials: { apiKey: KEY, consent: true },
+			withAuth: async () => {
+				throw new Error(`socket hang up while sending Basic anystring:${KEY}`);
+			},
+		});
+		const request = await createRequestFn(ctx, 'apiKey');
+		const error = await rejectionOf(request({ method: 'GET', path: '/ping' }));
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toContain('Mailchimp request GET /ping failed: socket hang up');
+		expect(error.message).not.toContain(KEY);
+		expect(error.message).not.toContain(KEY.slice(0, 32));
+		expect(JSON.stringify(error)).not.toContain(KEY.slice(0, 32));
+	});
+
+	it.each(['', 'abc', '0123456789abcdef0123456789abcdef', 'abc-us1.evil.com', 'abc-us1/..', 'abc-US1', 'abc-us1234'])(
+		'refuses the malformed key %j before any request, without echoing it',
+		async (apiKey) => {
+			const { ctx, calls } = mockContext({ credentials: { apiKey, consent: true } });
+			const error = await rejectionOf(createRequestFn(ctx, 'apiKey'));
+			expect(error).toBeInstanceOf(NodeOperationError);
+			expect(error.message).toBe(
+				'The API key does not end in a Mailchimp data center such as -us6. Copy the whole key from Mailchimp > Profile > Extras > API keys.',
+			);
+			if (apiKey.length > 4) expect(error.message).not.toContain(apiKey);
+			expect(totalRequests(calls)).toBe(0);
+		},
+	);
+
+	it('refuses a bad base URL before any request', async () => {
+		const { ctx, calls } = mockContext({ credentials: { apiKey: KEY, consent: true, baseUrl: 'ftp://x/3.0' } });
+		const error = await rejectionOf(createRequestFn(ctx, 'apiKey'));
+		expect(error.message).toContain('http:// or https://');
+		expect(totalRequests(calls)).toBe(0);
+	});
+
+	it('blocks an export while consent is false, naming the credential, before any request', async () => {
+		const { ctx, calls } = mockContext({ credentials: { apiKey: KEY, consent: false } });
+		const error = await rejectionOf(createRequestFn(ctx, 'apiKey', { requireConsent: true }));
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toContain('Exporting is blocked');
+		expect(error.message).toContain('Credentials > Mailchimp account');
+		expect(error.message).toContain("tick 'I Agree to the Data Privacy and Compliance Notice'");
+		expect(error.message).not.toContain(KEY.slice(0, 32));
+		expect(totalRequests(calls)).toBe(0);
+	});
+
+	it('lets non-export uses (listing audiences) through without consent', async () => {
+		const { ctx } = mockContext({
+			credentials: { apiKey: KEY, consent: false },
+			withAuth: async () => ({ statusCode: 200, body: { lists: [] } }),
+		});
+		const request = await createRequestFn(ctx, 'apiKey');
+		await expect(request({ method: 'GET', path: '/lists' })).resolves.toEqual({ status: 200, body: { lists: [] } });
+	});
+});
+
+describe('createRequestFn with OAuth2', () => {
+	const metadata = { dc: 'us6', api_endpoint: 'https://us6.api.mailchimp.com', accountname: 'Acme' };
+
+	it('looks the data center up once, then sends every request through n8n OAuth2', async () => {
+		const { ctx, calls } = mockContext({
+			credentials: { consent: true, baseUrl: '', oauthTokenData: { access_token: TOKEN } },
+			httpRequest: async () => metadata,
+			withAuth: async () => ({ statusCode: 200, body: {} }),
+		});
+		const request = await createRequestFn(ctx, 'oAuth2', { requireConsent: true });
+		await request({ method: 'GET', path: '/lists' });
+		await request({ method: 'GET', path: '/lists/abc/merge-fields' });
+		await request({ method: 'POST', path: '/lists/abc', body: {} });
+
+		expect(calls.httpRequest).toHaveLength(1);
+		expect(calls.httpRequest[0]).toMatchObject({
+			method: 'GET',
+			url: 'https://login.mailchimp.com/oauth2/metadata',
+			headers: { Authorization: `OAuth ${TOKEN}` },
+			json: true,
+		});
+		expect(calls.withAuth.map((call) => call.credentialType)).toEqual([
+			'mailchimpSegmentsOAuth2Api',
+			'mailchimpSegmentsOAuth2Api',
+			'mailchimpSegmentsOAuth2Api',
+		]);
+		expect(calls.withAuth.map((call) => call.options.url)).toEqual([
+			'https://us6.api.mailchimp.com/3.0/lists',
+			'https://us6.api.mailchimp.com/3.0/lists/abc/merge-fields',
+			'https://us6.api.mailchimp.com/3.0/lists/abc',
+		]);
+		// No request carries the token itself: n8n signs them.
+		for (const call of calls.withAuth) expect(JSON.stringify(call.options)).not.toContain(TOKEN);
+	});
+
+	it('asks the base URL origin for metadata when a base URL is set', async () => {
+		const { ctx, calls } = mockContext({
+			credentials: { consent: true, baseUrl: 'http://127.0.0.1:4010/3.0', oauthTokenData: { access_token: TOKEN } },
+			httpRequest: async () => ({ dc: 'us6', api_endpoint: 'http://127.0.0.1:4010' }),
+			withAuth: async () => ({ statusCode: 200, body: {} }),
+		});
+		const request = await createRequestFn(ctx, 'oAuth2');
+		await request({ method: 'GET', path: '/ping' });
+		expect(calls.httpRequest[0].url).toBe('http://127.0.0.1:4010/oauth2/metadata');
+		expect(calls.withAuth[0].options.url).toBe('http://127.0.0.1:4010/3.0/ping');
+	});
+
+	it('refuses metadata whose api_endpoint points elsewhere, sending nothing there', async () => {
+		const { ctx, calls } = mockContext({
+			credentials: { consent: true, oauthTokenData: { access_token: TOKEN } },
+			httpRequest: async () => ({ dc: 'us6', api_endpoint: 'https://evil.example.com' }),
+		});
+		const error = await rejectionOf(createRequestFn(ctx, 'oAuth2'));
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toContain('unexpected address');
+		expect(calls.withAuth).toHaveLength(0);
+	});
+
+	it('turns invalid_token (HTTP 200) into a reconnect message without the token', async () => {
+		const { ctx } = mockContext({
+			credentials: { consent: true, oauthTokenData: { access_token: TOKEN } },
+			httpRequest: async () => ({ error: 'invalid_token' }),
+		});
+		const error = await rejectionOf(createRequestFn(ctx, 'oAuth2'));
+		expect(error.message).toContain('reconnect it to Mailchimp');
+		expect(error.message).not.toContain(TOKEN);
+	});
+
+	it('scrubs the token from a failed metadata call', async () => {
+		const { ctx } = mockContext({
+			credentials: { consent: true, oauthTokenData: { access_token: TOKEN } },
+			httpRequest: async () => {
+				throw new Error(`metadata service unavailable (Authorization: OAuth ${TOKEN})`);
+			},
+		});
+		const error = await rejectionOf(createRequestFn(ctx, 'oAuth2'));
+		expect(error.message).toContain('Could not read the Mailchimp OAuth2 metadata: metadata service unavailable');
+		expect(error.message).not.toContain(TOKEN);
+		expect(JSON.stringify(error)).not.toContain(TOKEN);
+	});
+
+	it('asks to connect a credential that has no token yet', async () => {
+		const { ctx, calls } = mockContext({ credentials: { consent: true } });
+		await expect(createRequestFn(ctx, 'oAuth2')).rejects.toThrow(/not connected/);
+		expect(totalRequests(calls)).toBe(0);
+	});
+
+	it('blocks an export while consent is false, before the metadata call', async () => {
+		const { ctx, calls } = mockContext({ credentials: { consent: false, oauthTokenData: { access_token: TOKEN } } });
+		await expect(createRequestFn(ctx, 'oAuth2', { requireConsent: true })).rejects.toThrow(
+			/Credentials > Mailchimp OAuth/,
+		);
+		expect(totalRequests(calls)).toBe(0);
+	});
+});
+
+describe('credentialTypeFor', () => {
+	it('maps the authentication choice to our credential types', () => {
+		expect(credentialTypeFor('apiKey')).toBe('mailchimpSegmentsApi');
+		expect(credentialTypeFor('oAuth2')).toBe('mailchimpSegmentsOAuth2Api');
+	});
+});
