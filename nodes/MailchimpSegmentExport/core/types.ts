@@ -35,6 +35,12 @@ export interface ProfileRow {
 	itemIndex: number;
 	/** The profile: an item's JSON, or a parsed CSV/NDJSON row. */
 	data: unknown;
+	/**
+	 * Set when the row could not be parsed (a CSV row with the wrong number of fields, an NDJSON
+	 * line that is not a JSON object): `data` is undefined and the core reports the row as
+	 * rejected with this reason (code `INVALID_ROW`, email empty), counted in profilesIn.
+	 */
+	error?: string;
 }
 
 /**
@@ -96,6 +102,52 @@ export interface ExportDeps {
 	signal?: AbortSignal;
 	/** Milliseconds clock for durationMs; defaults to Date.now. */
 	now?: () => number;
+	/** Random number in [0, 1) for backoff jitter; defaults to Math.random. */
+	random?: () => number;
+}
+
+/** Mailchimp merge field types (anything else is treated as text). */
+export type MergeFieldType =
+	| 'text'
+	| 'number'
+	| 'address'
+	| 'phone'
+	| 'date'
+	| 'url'
+	| 'imageurl'
+	| 'radio'
+	| 'dropdown'
+	| 'birthday'
+	| 'zip';
+
+/** One merge field of an audience, as `GET /lists/{id}/merge-fields` describes it. */
+export interface MergeFieldDefinition {
+	mergeId: number;
+	/** Upper case tag, e.g. `FNAME`. */
+	tag: string;
+	name: string;
+	type: MergeFieldType | string;
+	required: boolean;
+	options: {
+		/** e.g. `MM/DD/YYYY`, `DD/MM/YYYY` (date), `MM/DD` (birthday). */
+		dateFormat?: string;
+		/** radio and dropdown. */
+		choices?: string[];
+		phoneFormat?: string;
+		defaultCountry?: number;
+	};
+}
+
+export interface Audience {
+	id: string;
+	name: string;
+	memberCount: number;
+}
+
+export interface AudiencePage {
+	audiences: Audience[];
+	/** Audiences in the account (or matching the search). */
+	total: number;
 }
 
 export interface RejectedRow {

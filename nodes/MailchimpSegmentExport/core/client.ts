@@ -1,0 +1,317 @@
+// The Mailchimp endpoints the export uses, one function each: build the request, check the
+// answer (zod), return plain data. Export-level failures (bad key, missing audience) throw
+// ExportError; a batch call that Mailchimp refused throws RequestFailedError so the caller can
+// reject that batch's rows and go on.
+
+import { z } from 'zod';
+
+import { ExportError, RequestFailedError } from './errors';
+import { isThrottling403, problemText } from './runner';
+import type { ApiResponse, AudiencePage, MergeFieldDefinition, RequestFn } from './types';
+
+export const PAGE_SIZE = 1000;
+export const MAX_BATCH = 500;
+
+const LIST_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function checkListId(listId: string): string {
+	if (typeof listId !== 'string' || !LIST_ID_RE.test(listId)) {
+		throw new ExportError('The audience ID is not valid', 'Pick the audience from the list, or enter its ID (letters and digits).');
+	}
+	return listId;
+}
+
+const ok = (r: ApiResponse): boolean => r.status >= 200 && r.status < 300;
+
+/** Throws ExportError for the answers no export can go on from (bad key, no permission). */
+export function throwIfFatal(response: ApiResponse): void {
+	if (response.status === 401) {
+		throw new ExportError(
+			'Mailchimp refused the credentials (API Key Invalid)',
+			'Check the API key (or reconnect the OAuth2 credential): it may be invalid, revoked, or for another data center.',
+			401,
+		);
+	}
+	if (response.status === 403 && !isThrottling403(response.body)) {
+		throw new ExportError(
+			`Mailchimp refused access: ${problemText(response.body)}`,
+			'The Mailchimp user behind this credential lacks permission for this audience; check its role in Mailchimp.',
+			403,
+		);
+	}
+}
+
+function expectOk(response: ApiResponse, what: string): unknown {
+	throwIfFatal(response);
+	if (!ok(response)) {
+		const text = problemText(response.body);
+		throw new ExportError(
+			`Mailchimp could not ${what} (HTTP ${response.status})`,
+			text || `Mailchimp answered HTTP ${response.status}.`,
+			response.status,
+		);
+	}
+	return response.body;
+}
+
+function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
+	const result = schema.safeParse(body);
+	if (!result.success) {
+		const issue = result.error.issues[0];
+		throw new ExportError(
+			`Unexpected answer from Mailchimp when trying to ${what}`,
+			`The answer did not have the expected shape (${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}).`,
+		);
+	}
+	return result.data;
+}
+
+// ---- audiences ----
+
+const listsSchema = z.object({
+	lists: z.array(
+		z.object({
+			id: z.string(),
+			name: z.string(),
+			stats: z.object({ member_count: z.number().optional() }).partial().optional(),
+		}),
+	),
+	total_items: z.number(),
+});
+
+/** One page of the account's audiences; with `search`, the audiences whose name contains it. */
+export async function listAudiences(
+	request: RequestFn,
+	options: { search?: string; offset?: number; count?: number } = {},
+): Promise<AudiencePage> {
+	const offset = Math.max(0, Math.floor(options.offset ?? 0));
+	const count = Math.max(1, Math.min(PAGE_SIZE, Math.floor(options.count ?? 100)));
+	const fields = 'lists.id,lists.name,lists.stats.member_count,total_items';
+	const toAudience = (l: z.infer<typeof listsSchema>['lists'][number]) => ({
+		id: l.id,
+		name: l.name,
+		memberCount: l.stats?.member_count ?? 0,
+	});
+	const search = (options.search ?? '').trim().toLowerCase();
+	if (search === '') {
+		const res = await request({ method: 'GET', path: '/lists', qs: { count, offset, fields } });
+		const body = parse(listsSchema, expectOk(res, 'list the audiences'), 'list the audiences');
+		return { audiences: body.lists.map(toAudience), total: body.total_items };
+	}
+	// Mailchimp has no name search for audiences: read them all (accounts have few) and filter.
+	const matches: AudiencePage['audiences'] = [];
+	for (let page = 0, total = Infinity; page * PAGE_SIZE < total && page < 100; page++) {
+		const res = await request({ method: 'GET', path: '/lists', qs: { count: PAGE_SIZE, offset: page * PAGE_SIZE, fields } });
+		const body = parse(listsSchema, expectOk(res, 'list the audiences'), 'list the audiences');
+		total = body.total_items;
+		for (const l of body.lists) if (l.name.toLowerCase().includes(search)) matches.push(toAudience(l));
+		if (body.lists.length === 0) break;
+	}
+	return { audiences: matches.slice(offset, offset + count), total: matches.length };
+}
+
+const listSchema = z.object({
+	id: z.string(),
+	name: z.string(),
+	double_optin: z.boolean().optional(),
+	stats: z.object({ member_count: z.number().optional() }).partial().optional(),
+});
+
+export interface ListInfo {
+	id: string;
+	name: string;
+	doubleOptin: boolean;
+	memberCount: number;
+}
+
+export async function getList(request: RequestFn, listId: string): Promise<ListInfo> {
+	checkListId(listId);
+	const res = await request({
+		method: 'GET',
+		path: `/lists/${listId}`,
+		qs: { fields: 'id,name,double_optin,stats.member_count' },
+	});
+	if (res.status === 404) {
+		throw new ExportError(`Audience ${listId} not found`, 'Pick an existing audience: it may have been deleted, or belong to another account.', 404);
+	}
+	const body = parse(listSchema, expectOk(res, 'read the audience'), 'read the audience');
+	return { id: body.id, name: body.name, doubleOptin: body.double_optin ?? false, memberCount: body.stats?.member_count ?? 0 };
+}
+
+// ---- merge fields ----
+
+const mergeFieldsSchema = z.object({
+	merge_fields: z.array(
+		z.object({
+			merge_id: z.number().optional(),
+			tag: z.string(),
+			name: z.string().optional(),
+			type: z.string(),
+			required: z.boolean().optional(),
+			options: z
+				.object({
+					date_format: z.string().optional(),
+					choices: z.array(z.string()).optional(),
+					phone_format: z.string().optional(),
+					default_country: z.number().optional(),
+				})
+				.partial()
+				.optional(),
+		}),
+	),
+	total_items: z.number().optional(),
+});
+
+/** The audience's merge fields (tags, types, required, date formats, choices). */
+export async function getMergeFields(request: RequestFn, listId: string): Promise<MergeFieldDefinition[]> {
+	checkListId(listId);
+	const out: MergeFieldDefinition[] = [];
+	for (let offset = 0; ; offset += PAGE_SIZE) {
+		const res = await request({ method: 'GET', path: `/lists/${listId}/merge-fields`, qs: { count: PAGE_SIZE, offset } });
+		if (res.status === 404) {
+			throw new ExportError(`Audience ${listId} not found`, 'Pick an existing audience.', 404);
+		}
+		const body = parse(mergeFieldsSchema, expectOk(res, 'read the merge fields'), 'read the merge fields');
+		for (const f of body.merge_fields) {
+			out.push({
+				mergeId: f.merge_id ?? 0,
+				tag: f.tag,
+				name: f.name ?? f.tag,
+				type: f.type,
+				required: f.required ?? false,
+				options: {
+					dateFormat: f.options?.date_format,
+					choices: f.options?.choices,
+					phoneFormat: f.options?.phone_format,
+					defaultCountry: f.options?.default_country,
+				},
+			});
+		}
+		if (body.merge_fields.length < PAGE_SIZE || out.length >= (body.total_items ?? 0)) return out;
+	}
+}
+
+// ---- tags (static segments) ----
+
+const segmentsSchema = z.object({
+	segments: z.array(z.object({ id: z.number(), name: z.string(), member_count: z.number().optional() })),
+	total_items: z.number(),
+});
+
+export interface StaticSegment {
+	id: number;
+	name: string;
+}
+
+export async function listStaticSegments(request: RequestFn, listId: string): Promise<StaticSegment[]> {
+	const out: StaticSegment[] = [];
+	for (let offset = 0; ; offset += PAGE_SIZE) {
+		const res = await request({
+			method: 'GET',
+			path: `/lists/${listId}/segments`,
+			qs: { type: 'static', count: PAGE_SIZE, offset, fields: 'segments.id,segments.name,total_items' },
+		});
+		const body = parse(segmentsSchema, expectOk(res, 'read the tags'), 'read the tags');
+		for (const s of body.segments) out.push({ id: s.id, name: s.name });
+		if (body.segments.length === 0 || offset + PAGE_SIZE >= body.total_items) return out;
+	}
+}
+
+const createdSegmentSchema = z.object({ id: z.number(), name: z.string() });
+
+export async function createStaticSegment(request: RequestFn, listId: string, name: string): Promise<StaticSegment> {
+	const res = await request({ method: 'POST', path: `/lists/${listId}/segments`, body: { name, static_segment: [] } });
+	const body = parse(createdSegmentSchema, expectOk(res, `create the tag "${name}"`), 'create a tag');
+	return { id: body.id, name: body.name };
+}
+
+const segmentMembersSchema = z.object({
+	members: z.array(z.object({ email_address: z.string() })),
+	total_items: z.number(),
+});
+
+/** One page of a tag's members' emails. */
+export async function listSegmentMembers(
+	request: RequestFn,
+	listId: string,
+	segmentId: number,
+	offset: number,
+): Promise<{ emails: string[]; total: number }> {
+	const res = await request({
+		method: 'GET',
+		path: `/lists/${listId}/segments/${segmentId}/members`,
+		qs: { count: PAGE_SIZE, offset, fields: 'members.email_address,total_items' },
+	});
+	const body = parse(segmentMembersSchema, expectOk(res, 'read the members of a tag'), 'read the members of a tag');
+	return { emails: body.members.map((m) => m.email_address), total: body.total_items };
+}
+
+// ---- batch writes ----
+
+function batchFailure(response: ApiResponse): RequestFailedError {
+	const text = problemText(response.body);
+	return new RequestFailedError(`Mailchimp refused the batch: HTTP ${response.status}${text ? ` (${text})` : ''}`, response.status);
+}
+
+const upsertResultSchema = z.object({
+	new_members: z.array(z.object({ email_address: z.string() })).default([]),
+	updated_members: z.array(z.object({ email_address: z.string() })).default([]),
+	errors: z
+		.array(
+			z.object({
+				email_address: z.string().optional(),
+				error: z.string().optional(),
+				error_code: z.string().optional(),
+				field: z.string().optional(),
+				field_message: z.string().optional(),
+			}),
+		)
+		.default([]),
+});
+
+export type UpsertResult = z.infer<typeof upsertResultSchema>;
+
+/** The member as the batch upsert takes it: `status_if_new` only, never `status`. */
+export interface MemberUpsert {
+	email_address: string;
+	status_if_new: 'subscribed' | 'pending' | 'transactional';
+	merge_fields?: Record<string, unknown>;
+}
+
+/** `POST /lists/{id}` with up to 500 members, `update_existing: true`. */
+export async function upsertMembers(request: RequestFn, listId: string, members: MemberUpsert[]): Promise<UpsertResult> {
+	const res = await request({ method: 'POST', path: `/lists/${listId}`, body: { members, update_existing: true } });
+	throwIfFatal(res);
+	if (!ok(res)) throw batchFailure(res);
+	const parsed = upsertResultSchema.safeParse(res.body);
+	if (!parsed.success) throw new RequestFailedError('Mailchimp answered the batch with an unexpected shape', res.status);
+	return parsed.data;
+}
+
+const segmentUpdateSchema = z.object({
+	total_added: z.number().optional(),
+	total_removed: z.number().optional(),
+	errors: z
+		.array(z.object({ email_addresses: z.array(z.string()).default([]), error: z.string().optional() }))
+		.default([]),
+});
+
+export type SegmentUpdateResult = z.infer<typeof segmentUpdateSchema>;
+
+/** `POST /lists/{id}/segments/{segment}` with up to 500 emails to add or to remove. */
+export async function updateSegmentMembers(
+	request: RequestFn,
+	listId: string,
+	segmentId: number,
+	change: { add?: string[]; remove?: string[] },
+): Promise<SegmentUpdateResult> {
+	const body: Record<string, string[]> = {};
+	if (change.add !== undefined) body.members_to_add = change.add;
+	if (change.remove !== undefined) body.members_to_remove = change.remove;
+	const res = await request({ method: 'POST', path: `/lists/${listId}/segments/${segmentId}`, body });
+	throwIfFatal(res);
+	if (!ok(res)) throw batchFailure(res);
+	const parsed = segmentUpdateSchema.safeParse(res.body);
+	if (!parsed.success) throw new RequestFailedError('Mailchimp answered the tag update with an unexpected shape', res.status);
+	return parsed.data;
+}

@@ -1,0 +1,23 @@
+// Email identity: trimmed for sending, lower-cased for identity (Mailchimp's subscriber hash is
+// the MD5 of the lower-cased address), and checked for syntax before anything is sent.
+
+export const MAX_EMAIL_LENGTH = 254;
+
+// local@domain: no whitespace, quotes, brackets or control characters; no leading, trailing or
+// double dot in the local part; domain labels of letters (any script), digits and inner
+// hyphens; a top-level domain of 2+ letters or punycode.
+const EMAIL_RE =
+	/^(?!\.)(?!.*\.\.)[^\s@"(),:;<>[\]\\\p{Cc}]{1,64}(?<!\.)@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+(?:\p{L}{2,63}|xn--[a-z0-9-]{1,59})$/u;
+
+/** Why an email value cannot be used, or null when it can. */
+export function emailProblem(trimmed: string): string | null {
+	if (trimmed === '') return 'The email address is empty';
+	if (trimmed.length > MAX_EMAIL_LENGTH) return `The email address is longer than ${MAX_EMAIL_LENGTH} characters`;
+	if (!EMAIL_RE.test(trimmed)) return 'The email address is not valid';
+	return null;
+}
+
+/** The identity of an address: trimmed and lower-cased. */
+export function emailKey(trimmed: string): string {
+	return trimmed.toLowerCase();
+}

@@ -1,0 +1,85 @@
+// runExport: the whole export, in order. Read the audience and its merge fields; pass 1 (plan:
+// validate, de-duplicate, count, enforce the limit: nothing is written before it ends); find or
+// create the tags; pass 2 (send: upserts and tag calls); optionally untag members who left;
+// report.
+
+import { getList, getMergeFields } from './client';
+import { ExportCancelledError } from './errors';
+import { checkOptions } from './options';
+import { type MemberIndex, buildPlan } from './plan';
+import { ProfileMapper } from './profile';
+import { Report } from './report';
+import { Runner } from './runner';
+import { type NewMemberStatus, Sender, countExported } from './send';
+import { type TagTarget, ensureTags, removeMembersWhoLeft } from './tags';
+import type { ExportDeps, ExportOptions, ExportResult, ProfileSource, StatusIfNew } from './types';
+
+function newMemberStatus(choice: StatusIfNew, doubleOptin: boolean): NewMemberStatus {
+	if (choice === 'audienceDefault') return doubleOptin ? 'pending' : 'subscribed';
+	return choice;
+}
+
+/**
+ * Exports the profiles of `source` into the audience `options.listId`. Resolves with the
+ * report; throws ExportError when the export cannot go on (bad key, missing audience or merge
+ * field, over the limit, ...) and ExportCancelledError when `deps.signal` aborts.
+ */
+export async function runExport(source: ProfileSource, options: ExportOptions, deps: ExportDeps): Promise<ExportResult> {
+	const now = deps.now ?? Date.now;
+	const started = now();
+	const checked = checkOptions(options);
+	const runner = new Runner(deps.request, {
+		maxConcurrency: checked.maxConcurrency,
+		retry: checked.retryPolicy,
+		sleep: deps.sleep,
+		signal: deps.signal,
+		random: deps.random,
+	});
+	const report = new Report();
+	let index: MemberIndex | undefined;
+	let targets: TagTarget[] = [];
+	const result = (): ExportResult =>
+		report.result({
+			exported: index === undefined ? 0 : countExported(index),
+			segments: targets.map(({ name, tagId, added, removed }) => ({ name, tagId, added, removed })),
+			apiCalls: runner.apiCalls,
+			retries: runner.retries,
+			durationMs: Math.max(0, now() - started),
+			dryRun: checked.dryRun,
+		});
+
+	try {
+		runner.throwIfCancelled();
+		const list = await getList(runner.call, checked.listId);
+		const mergeFields = await getMergeFields(runner.call, checked.listId);
+		const mapper = new ProfileMapper(checked, mergeFields);
+
+		index = await buildPlan(source, mapper, checked.maxProfiles, report, () => runner.throwIfCancelled());
+
+		targets = await ensureTags(runner, checked.listId, mapper.segments.names, checked.dryRun);
+		const sender = new Sender({
+			runner,
+			listId: checked.listId,
+			mapper,
+			index,
+			report,
+			targets,
+			statusIfNew: newMemberStatus(checked.statusIfNew, list.doubleOptin),
+			dryRun: checked.dryRun,
+			maxConcurrency: runner.maxConcurrency,
+		});
+		await sender.run(source);
+
+		if (checked.removeMembersWhoLeft) {
+			await removeMembersWhoLeft(runner, checked.listId, targets, index, report, checked.dryRun);
+		}
+		return result();
+	} catch (error) {
+		if (error instanceof ExportCancelledError || runner.cancelled) {
+			const cancelled = error instanceof ExportCancelledError ? error : new ExportCancelledError();
+			cancelled.partial = result();
+			throw cancelled;
+		}
+		throw error;
+	}
+}

@@ -1,0 +1,8 @@
+// The export core's public surface. Nothing here imports n8n.
+
+export * from './types';
+export { ExportCancelledError, ExportError } from './errors';
+export { runExport } from './exportSegments';
+export { listAudiences, getMergeFields, getList } from './client';
+export { DEFAULT_RETRY } from './runner';
+export { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_PROFILES } from './options';

@@ -1,0 +1,255 @@
+// One profile -> one member, or the reason it is skipped or rejected. This is where a row is
+// rejected before sending: missing or invalid email, an unusable segment value, a merge field
+// value that cannot be converted. Compiled once per export; map() allocates nothing on the
+// common path (results go into a reusable MappedProfile).
+
+import { emailKey, emailProblem } from './email';
+import { ExportError } from './errors';
+import { type Converter, Invalid, OMIT, compileConverter } from './mergeFields';
+import { type FieldPath, compilePath } from './path';
+import { MAX_SEGMENT_NAME_LENGTH, SegmentRegistry } from './segments';
+import type { ExportOptions, MergeFieldDefinition } from './types';
+
+export const enum Outcome {
+	Ok = 0,
+	NoConsent = 1,
+	NotInSelectedSegments = 2,
+	Rejected = 3,
+}
+
+/** The result of mapping one row; reused from row to row. */
+export interface MappedProfile {
+	/** Trimmed email as given. */
+	email: string;
+	/** Lower-cased email: the member's identity. */
+	key: string;
+	/** Exported segment ids of this row. */
+	segments: number[];
+	/** Converted values by mapped field (OMIT when not sent). */
+	values: unknown[];
+	/** When rejected: why, which field, which code. */
+	reason: string;
+	field: string | undefined;
+	code: string;
+}
+
+interface MappedField {
+	tag: string;
+	path: FieldPath;
+	convert: Converter;
+}
+
+const CONTROL_RE = /[\u0000-\u001F\u007F-\u009F]/;
+const CONSENT_WORDS = new Set(['true', 'yes', 'y', '1']);
+
+export function newMappedProfile(): MappedProfile {
+	return { email: '', key: '', segments: [], values: [], reason: '', field: undefined, code: '' };
+}
+
+/** True only for an explicit yes: `true`, 1, or the text true/yes/y/1 (CSV). */
+export function isConsent(value: unknown): boolean {
+	if (value === true) return true;
+	if (typeof value === 'number') return value === 1;
+	if (typeof value === 'string') return value.length <= 5 && CONSENT_WORDS.has(value.trim().toLowerCase());
+	return false;
+}
+
+function findMergeField(fields: readonly MergeFieldDefinition[], tag: string, from: string): MergeFieldDefinition {
+	const wanted = tag.trim().toUpperCase();
+	const found = fields.find((f) => f.tag.toUpperCase() === wanted);
+	if (found === undefined) {
+		const existing = fields.map((f) => f.tag).join(', ') || 'none';
+		throw new ExportError(
+			`The audience has no merge field ${wanted} (mapped from ${from})`,
+			`Map ${from} to one of the audience's merge fields: ${existing}. Or create ${wanted} in Mailchimp first.`,
+		);
+	}
+	return found;
+}
+
+export class ProfileMapper {
+	readonly fields: readonly MappedField[];
+	readonly segments: SegmentRegistry;
+	private readonly email: FieldPath;
+	private readonly consent: FieldPath | undefined;
+	private readonly segmentField: FieldPath | undefined;
+	private readonly fixedSegment: number;
+	private readonly segmentFieldName: string;
+
+	constructor(options: ExportOptions, mergeFields: readonly MergeFieldDefinition[]) {
+		this.email = compilePath(options.mapping.email, 'email');
+		this.consent =
+			options.consentField !== undefined && options.consentField.trim() !== ''
+				? compilePath(options.consentField, 'consent')
+				: undefined;
+		this.segments = new SegmentRegistry(options.selectedSegments);
+		const source = options.segmentSource;
+		if (source.kind === 'fixed') {
+			const name = source.name.trim();
+			if (name === '' || name.length > MAX_SEGMENT_NAME_LENGTH || CONTROL_RE.test(name)) {
+				throw new ExportError(
+					'The segment name is empty, too long or has control characters',
+					`Enter a segment name of 1 to ${MAX_SEGMENT_NAME_LENGTH} characters.`,
+				);
+			}
+			this.fixedSegment = this.segments.idOf(name);
+			this.segmentField = undefined;
+			this.segmentFieldName = '';
+		} else {
+			this.fixedSegment = -1;
+			this.segmentField = compilePath(source.field, 'segment');
+			this.segmentFieldName = this.segmentField.path;
+		}
+
+		const wanted: Array<{ tag: string; from: string }> = [];
+		if (options.mapping.firstName !== undefined && options.mapping.firstName.trim() !== '') {
+			wanted.push({ tag: 'FNAME', from: options.mapping.firstName });
+		}
+		if (options.mapping.lastName !== undefined && options.mapping.lastName.trim() !== '') {
+			wanted.push({ tag: 'LNAME', from: options.mapping.lastName });
+		}
+		for (const a of options.mapping.attributes) wanted.push({ tag: a.mergeField, from: a.sourceField });
+		const seen = new Set<string>();
+		const fields: MappedField[] = [];
+		for (const { tag, from } of wanted) {
+			const def = findMergeField(mergeFields, tag, from);
+			if (seen.has(def.tag)) {
+				throw new ExportError(
+					`The merge field ${def.tag} is mapped more than once`,
+					`Map each merge field from one profile field only.`,
+				);
+			}
+			seen.add(def.tag);
+			fields.push({ tag: def.tag, path: compilePath(from, `${def.tag} merge field`), convert: compileConverter(def) });
+		}
+		this.fields = fields;
+	}
+
+	private reject(out: MappedProfile, code: string, reason: string, field: string | undefined): Outcome {
+		out.code = code;
+		out.reason = reason;
+		out.field = field;
+		return Outcome.Rejected;
+	}
+
+	/** Reads the row's segment ids into out.segments; false (with a rejection) when unusable. */
+	private readSegments(data: unknown, out: MappedProfile): boolean {
+		const segs = out.segments;
+		segs.length = 0;
+		if (this.segmentField === undefined) {
+			if (this.fixedSegment >= 0) segs.push(this.fixedSegment);
+			return true;
+		}
+		const value = this.segmentField.read(data);
+		if (value === undefined || value === null) return true;
+		if (Array.isArray(value)) {
+			if (value.length > 10000) {
+				this.reject(out, 'INVALID_SEGMENT', 'The segment list has more than 10000 entries', this.segmentFieldName);
+				return false;
+			}
+			for (let i = 0; i < value.length; i++) if (!this.addSegment(value[i], out)) return false;
+			return true;
+		}
+		return this.addSegment(value, out);
+	}
+
+	private addSegment(value: unknown, out: MappedProfile): boolean {
+		if (value === undefined || value === null) return true;
+		if (typeof value !== 'string' && typeof value !== 'number') {
+			this.reject(out, 'INVALID_SEGMENT', 'A segment name must be text or a list of texts', this.segmentFieldName);
+			return false;
+		}
+		const name = typeof value === 'string' ? value.trim() : String(value);
+		if (name === '') return true;
+		if (name.length > MAX_SEGMENT_NAME_LENGTH || CONTROL_RE.test(name)) {
+			this.reject(
+				out,
+				'INVALID_SEGMENT',
+				`A segment name must have 1 to ${MAX_SEGMENT_NAME_LENGTH} characters and no control characters`,
+				this.segmentFieldName,
+			);
+			return false;
+		}
+		const id = this.segments.idOf(name);
+		if (id >= 0 && !out.segments.includes(id)) out.segments.push(id);
+		return true;
+	}
+
+	/**
+	 * Maps one profile: consent, segments, email, merge fields, in that order (a profile that is
+	 * skipped is not also checked for errors).
+	 */
+	map(data: unknown, out: MappedProfile): Outcome {
+		out.key = '';
+		if (this.consent !== undefined && !isConsent(this.consent.read(data))) return Outcome.NoConsent;
+		const rawEmail = this.email.read(data);
+		out.email = typeof rawEmail === 'string' ? rawEmail.trim().slice(0, 320) : '';
+		if (!this.readSegments(data, out)) return Outcome.Rejected;
+		if (out.segments.length === 0) return Outcome.NotInSelectedSegments;
+
+		if (rawEmail === undefined || rawEmail === null || rawEmail === '') {
+			return this.reject(out, 'MISSING_EMAIL', `No email address in ${this.email.path}`, this.email.path);
+		}
+		if (typeof rawEmail !== 'string') {
+			return this.reject(out, 'INVALID_EMAIL', 'The email address is not text', this.email.path);
+		}
+		const email = rawEmail.trim();
+		const problem = emailProblem(email);
+		if (problem !== null) return this.reject(out, 'INVALID_EMAIL', problem, this.email.path);
+		out.email = email;
+		out.key = emailKey(email);
+
+		const fields = this.fields;
+		const values = out.values;
+		values.length = fields.length;
+		for (let i = 0; i < fields.length; i++) {
+			const f = fields[i];
+			const v = f.convert(f.path.read(data));
+			if (v instanceof Invalid) {
+				return this.reject(out, 'INVALID_VALUE', `${f.tag} (from ${f.path.path}) ${v.reason}`, f.tag);
+			}
+			values[i] = v;
+		}
+		return Outcome.Ok;
+	}
+
+	/** The identity (lower-cased email) of a profile without mapping the rest; '' when unusable. */
+	keyOf(data: unknown): string {
+		const raw = this.email.read(data);
+		return typeof raw === 'string' ? emailKey(raw.trim()) : '';
+	}
+
+	/** The merge_fields object of a mapped profile (only what is sent). */
+	mergeFields(out: MappedProfile): Record<string, unknown> | undefined {
+		let merge: Record<string, unknown> | undefined;
+		for (let i = 0; i < this.fields.length; i++) {
+			const v = out.values[i];
+			if (v === OMIT) continue;
+			if (merge === undefined) merge = {};
+			merge[this.fields[i].tag] = v;
+		}
+		return merge;
+	}
+
+	/** A 32-bit fingerprint of what would be sent for this row (pass 2 checks the input did not change). */
+	fingerprint(out: MappedProfile): number {
+		let h = fnv(0x811c9dc5, out.key);
+		for (let i = 0; i < out.segments.length; i++) h = Math.imul(h ^ (out.segments[i] + 1), 0x01000193);
+		for (let i = 0; i < out.values.length; i++) {
+			const v = out.values[i];
+			if (v === OMIT) h = Math.imul(h ^ 0x7f, 0x01000193);
+			else if (typeof v === 'string') h = fnv(h, v);
+			else if (typeof v === 'number') h = fnv(h, String(v));
+			else if (v !== null && typeof v === 'object') {
+				for (const part of Object.values(v as Record<string, unknown>)) h = fnv(h, String(part));
+			}
+		}
+		return h >>> 0;
+	}
+}
+
+function fnv(h: number, s: string): number {
+	for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+	return Math.imul(h ^ 0xff, 0x01000193);
+}
+

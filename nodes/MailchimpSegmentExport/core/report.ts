@@ -1,0 +1,56 @@
+// The export's report: counters, rejected rows and the final summary. Every input row ends in
+// exactly one of exported, rejected, skipped.noConsent, skipped.notInSelectedSegments,
+// skipped.duplicate (the count invariant).
+
+import type { ExportResult, RejectedRow, SegmentReport } from './types';
+
+export class Report {
+	profilesIn = 0;
+	created = 0;
+	updated = 0;
+	noConsent = 0;
+	notInSelectedSegments = 0;
+	duplicate = 0;
+	/** A batch or tag call failed for good. */
+	partial = false;
+	readonly rejected: RejectedRow[] = [];
+
+	reject(index: number, itemIndex: number, email: string, reason: string, code?: string, field?: string): void {
+		const row: RejectedRow = { index, itemIndex, email, reason };
+		if (field !== undefined) row.field = field;
+		if (code !== undefined && code !== '') row.code = code;
+		this.rejected.push(row);
+	}
+
+	result(totals: {
+		exported: number;
+		segments: SegmentReport[];
+		apiCalls: number;
+		retries: number;
+		durationMs: number;
+		dryRun: boolean;
+	}): ExportResult {
+		const rejected = [...this.rejected].sort((a, b) => a.index - b.index);
+		return {
+			summary: {
+				profilesIn: this.profilesIn,
+				exported: totals.exported,
+				created: this.created,
+				updated: this.updated,
+				rejected: rejected.length,
+				skipped: {
+					noConsent: this.noConsent,
+					notInSelectedSegments: this.notInSelectedSegments,
+					duplicate: this.duplicate,
+				},
+				segments: totals.segments,
+				apiCalls: totals.apiCalls,
+				retries: totals.retries,
+				durationMs: totals.durationMs,
+				dryRun: totals.dryRun,
+				partial: this.partial,
+			},
+			rejected,
+		};
+	}
+}

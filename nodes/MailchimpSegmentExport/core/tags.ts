@@ -1,0 +1,93 @@
+// Tags (static segments): find or create one per exported segment before sending, and, when
+// asked, remove from each tag the members who are no longer in its segment (untag only: never
+// unsubscribe, archive or delete).
+
+import { MAX_BATCH, createStaticSegment, listSegmentMembers, listStaticSegments, updateSegmentMembers } from './client';
+import { RequestFailedError } from './errors';
+import type { MemberIndex } from './plan';
+import type { Report } from './report';
+import type { Runner } from './runner';
+import type { SegmentReport } from './types';
+
+/** An exported segment and its Mailchimp tag. */
+export interface TagTarget extends SegmentReport {
+	segment: number;
+}
+
+/** Finds each segment's tag (names compared case-insensitively), creating the missing ones unless dry run. */
+export async function ensureTags(runner: Runner, listId: string, names: readonly string[], dryRun: boolean): Promise<TagTarget[]> {
+	const existing = await listStaticSegments(runner.call, listId);
+	const exact = new Map(existing.map((s) => [s.name, s.id]));
+	const folded = new Map<string, number>();
+	for (const s of existing) if (!folded.has(s.name.toLowerCase())) folded.set(s.name.toLowerCase(), s.id);
+	const targets: TagTarget[] = names.map((name, segment) => ({
+		segment,
+		name,
+		tagId: exact.get(name) ?? folded.get(name.toLowerCase()) ?? null,
+		added: 0,
+		removed: 0,
+	}));
+	if (!dryRun) {
+		await Promise.all(
+			targets
+				.filter((t) => t.tagId === null)
+				.map(async (t) => {
+					t.tagId = (await createStaticSegment(runner.call, listId, t.name)).id;
+				}),
+		);
+	}
+	return targets;
+}
+
+/**
+ * Removes from each tag the members not exported in its segment this time. Members rejected in
+ * this export are still in their segments and keep their tags. Failures mark the report partial.
+ */
+export async function removeMembersWhoLeft(
+	runner: Runner,
+	listId: string,
+	targets: readonly TagTarget[],
+	index: MemberIndex,
+	report: Report,
+	dryRun: boolean,
+): Promise<void> {
+	for (const target of targets) {
+		if (target.tagId === null) continue;
+		const tagId = target.tagId;
+		// Read the whole tag first: removing while paging would shift the offsets.
+		const leaving: string[] = [];
+		for (let offset = 0, total = Infinity; offset < total; ) {
+			runner.throwIfCancelled();
+			const page = await listSegmentMembers(runner.call, listId, tagId, offset);
+			total = page.total;
+			if (page.emails.length === 0) break;
+			offset += page.emails.length;
+			for (const email of page.emails) {
+				const ord = index.byEmail.get(email.trim().toLowerCase());
+				if (ord === undefined || !index.hasSegment(ord, target.segment)) leaving.push(email);
+			}
+		}
+		if (dryRun) {
+			target.removed = leaving.length;
+			continue;
+		}
+		const calls: Array<Promise<void>> = [];
+		for (let i = 0; i < leaving.length; i += MAX_BATCH) {
+			const chunk = leaving.slice(i, i + MAX_BATCH);
+			calls.push(
+				updateSegmentMembers(runner.call, listId, tagId, { remove: chunk }).then(
+					(result) => {
+						const failed = result.errors.reduce((n, e) => n + e.email_addresses.length, 0);
+						target.removed += result.total_removed ?? chunk.length - failed;
+					},
+					(error: unknown) => {
+						if (!(error instanceof RequestFailedError)) throw error;
+						report.partial = true;
+					},
+				),
+			);
+		}
+		const settled = await Promise.allSettled(calls);
+		for (const s of settled) if (s.status === 'rejected') throw s.reason;
+	}
+}
