@@ -32,6 +32,7 @@ export interface Simulator {
 	state: SimulatorState;
 	/** The demo audience's id, when seeded. */
 	demoListId?: string;
+	/** Closes the server and its connections; calling it again is harmless. */
 	stop(): Promise<void>;
 }
 
@@ -220,6 +221,7 @@ export async function start(options: SimulatorOptions = {}): Promise<Simulator> 
 	});
 	const { port } = server.address() as AddressInfo;
 	const origin = `http://127.0.0.1:${port}`;
+	let stopping: Promise<void> | undefined;
 
 	return {
 		url: `${origin}${API_PREFIX}`,
@@ -228,9 +230,9 @@ export async function start(options: SimulatorOptions = {}): Promise<Simulator> 
 		state,
 		demoListId,
 		stop: () =>
-			new Promise<void>((resolve, reject) => {
+			(stopping ??= new Promise<void>((resolve, reject) => {
 				server.close((error) => (error ? reject(error) : resolve()));
 				server.closeAllConnections();
-			}),
+			})),
 	};
 }

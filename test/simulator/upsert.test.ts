@@ -144,7 +144,7 @@ test.each([
 	['SITE', 'not a url', 'Please enter a valid URL'],
 	['ZIP', '123', 'Please enter a valid zip code'],
 	['FNAME', 'x'.repeat(256), 'Please enter a value of 255 characters or fewer'],
-])('merge field %s (case %#) -> row error "%s"', async (field, value, message) => {
+])('merge field %s (case %#) is a row error', async (field, value, message) => {
 	const out = await batch({ members: [{ email_address: 'row@example.com', status: 'subscribed', merge_fields: { [field]: value } }] });
 	expect(out.errors).toEqual([
 		{ email_address: 'row@example.com', error: message, error_code: 'ERROR_GENERIC', field, field_message: message },
