@@ -227,11 +227,11 @@ export function compileConverter(def: MergeFieldDefinition): Converter {
 			};
 			break;
 		case 'date': {
-			const own = compileDateFormat(def.options.dateFormat, 'MM/DD/YYYY');
+			const own = compileDateFormat(def.options.dateFormat, 'YYYY-MM-DD');
 			convert = (value) => {
 				const packed = parseDate(value, own);
 				if (packed === 0) {
-					return new Invalid(`${describe(value)} is not a date (use YYYY-MM-DD or ${def.options.dateFormat ?? 'MM/DD/YYYY'})`);
+					return new Invalid(`${describe(value)} is not a date (use YYYY-MM-DD or ${def.options.dateFormat ?? 'YYYY-MM-DD'})`);
 				}
 				return own.format(packed);
 			};

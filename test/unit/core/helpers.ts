@@ -1,0 +1,37 @@
+// Test helpers for the export core.
+import type { ExportOptions, ExportSummary, MergeFieldDefinition, ProfileRow } from '../../../nodes/MailchimpSegmentExport/core';
+
+export function field(tag: string, type: string, options: MergeFieldDefinition['options'] = {}, required = false): MergeFieldDefinition {
+	return { mergeId: 1, tag, name: tag, type, required, options };
+}
+
+export function options(over: Partial<ExportOptions> = {}): ExportOptions {
+	return {
+		listId: 'list1',
+		mapping: { email: 'email', firstName: 'first', lastName: 'last', attributes: [] },
+		segmentSource: { kind: 'field', field: 'segment' },
+		selectedSegments: [],
+		statusIfNew: 'subscribed',
+		removeMembersWhoLeft: false,
+		dryRun: false,
+		maxProfiles: 1_000_000,
+		maxConcurrency: 10,
+		...over,
+	};
+}
+
+export function rowsOf(data: unknown[]): () => ProfileRow[] {
+	return () => data.map((d, i) => ({ index: i, itemIndex: i, data: d }));
+}
+
+export function checkInvariant(s: ExportSummary): void {
+	expect(s.profilesIn).toBe(
+		s.exported + s.rejected + s.skipped.noConsent + s.skipped.notInSelectedSegments + s.skipped.duplicate,
+	);
+}
+
+/** A sleep that does not wait but honours the signal. */
+export const instantSleep = async (_ms: number, signal?: AbortSignal): Promise<void> => {
+	if (signal?.aborted) throw new Error('aborted');
+	await Promise.resolve();
+};
