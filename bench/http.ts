@@ -1,0 +1,162 @@
+// Stand-ins for n8n's `helpers.httpRequestWithAuthentication`, the one door the node's transport
+// uses (transport/request.ts): it passes n8n's IHttpRequestOptions with json, qs, body,
+// returnFullResponse and ignoreHttpStatusErrors, and reads `{statusCode, body}`.
+//
+// - realHttp: what n8n does, over real sockets: axios, the credential's Basic auth, JSON bodies,
+//   and a keep-alive agent with at most 10 sockets (Mailchimp's connection limit).
+// - instantResponder: no sockets and no latency. It serialises the body as the HTTP client would
+//   (JSON.stringify) and answers at once like Mailchimp, so that a run through it measures only
+//   our own work: mapping, validation and serialising.
+
+import http from 'http';
+import https from 'https';
+import axios from 'axios';
+import type { IHttpRequestOptions } from 'n8n-workflow';
+
+export interface FullResponse {
+	statusCode: number;
+	body: unknown;
+	headers: Record<string, unknown>;
+}
+
+export type HttpWithAuth = (credentialType: string, options: IHttpRequestOptions) => Promise<FullResponse | unknown>;
+
+export function realHttp(apiKey: string, maxSockets = 10): { request: HttpWithAuth; close: () => void } {
+	const httpAgent = new http.Agent({ keepAlive: true, maxSockets });
+	const httpsAgent = new https.Agent({ keepAlive: true, maxSockets });
+	const client = axios.create({ httpAgent, httpsAgent, proxy: false });
+	const request: HttpWithAuth = async (_credentialType, options) => {
+		const response = await client.request({
+			method: options.method ?? 'GET',
+			url: options.url,
+			params: options.qs,
+			data: options.body,
+			headers: { Accept: 'application/json', ...(options.headers as Record<string, string> | undefined) },
+			auth: { username: 'anystring', password: apiKey },
+			timeout: options.timeout,
+			signal: options.abortSignal,
+			maxRedirects: options.disableFollowRedirect ? 0 : 5,
+			validateStatus: options.ignoreHttpStatusErrors ? () => true : undefined,
+			responseType: 'json',
+		});
+		if (options.returnFullResponse) {
+			return { statusCode: response.status, body: response.data, headers: response.headers as Record<string, unknown> };
+		}
+		return response.data;
+	};
+	return {
+		request,
+		close: () => {
+			httpAgent.destroy();
+			httpsAgent.destroy();
+		},
+	};
+}
+
+interface Counters {
+	calls: number;
+	bytesSent: number;
+	byEndpoint: Record<string, number>;
+}
+
+/**
+ * Answers like Mailchimp, at once. Keeps only what answers need: the audience's merge fields and
+ * the tags created, and which emails it has seen (so created/updated are right on a re-run).
+ */
+export function instantResponder(mergeFields: Array<{ tag: string; name: string; type: string; options?: Record<string, unknown> }>): {
+	request: HttpWithAuth;
+	counters: Counters;
+} {
+	const counters: Counters = { calls: 0, bytesSent: 0, byEndpoint: {} };
+	const tags: Array<{ id: number; name: string; member_count: number; type: 'static' }> = [];
+	const fields = [
+		{ tag: 'FNAME', name: 'First Name', type: 'text', options: {} },
+		{ tag: 'LNAME', name: 'Last Name', type: 'text', options: {} },
+		...mergeFields,
+	].map((f, i) => ({
+		merge_id: i + 1,
+		tag: f.tag,
+		name: f.name,
+		type: f.type,
+		required: false,
+		default_value: '',
+		public: true,
+		display_order: i + 1,
+		options: f.options ?? {},
+		help_text: '',
+		list_id: 'bench',
+	}));
+	const ok = (body: unknown): FullResponse => ({ statusCode: 200, body, headers: {} });
+	const count = (key: string): void => {
+		counters.byEndpoint[key] = (counters.byEndpoint[key] ?? 0) + 1;
+	};
+
+	const request: HttpWithAuth = async (_credentialType, options) => {
+		counters.calls++;
+		// What the HTTP client would do with the body.
+		const payload = options.body === undefined ? '' : JSON.stringify(options.body);
+		counters.bytesSent += payload.length;
+		const method = options.method ?? 'GET';
+		const path = new URL(options.url).pathname.replace(/^.*?\/3\.0/, '');
+		const qs = (options.qs ?? {}) as Record<string, unknown>;
+		const body = (options.body ?? {}) as Record<string, unknown>;
+		let answer: FullResponse;
+		let m: RegExpMatchArray | null;
+		if (method === 'GET' && /^\/lists\/[^/]+\/merge-fields$/.test(path)) {
+			count('merge-fields');
+			answer = ok({ merge_fields: fields, total_items: fields.length });
+		} else if (method === 'GET' && /^\/lists\/[^/]+\/segments$/.test(path)) {
+			count('segments:list');
+			const offset = Number(qs.offset ?? 0);
+			const size = Number(qs.count ?? 10);
+			answer = ok({ segments: tags.slice(offset, offset + size), total_items: tags.length });
+		} else if (method === 'GET' && /^\/lists\/[^/]+$/.test(path)) {
+			count('list');
+			answer = ok({ id: 'bench', name: 'Bench', double_optin: false, stats: { member_count: 0 } });
+		} else if (method === 'POST' && /^\/lists\/[^/]+\/segments$/.test(path)) {
+			count('segments:create');
+			const tag = { id: 1000 + tags.length, name: String(body.name), member_count: 0, type: 'static' as const };
+			tags.push(tag);
+			answer = ok(tag);
+		} else if (method === 'POST' && (m = path.match(/^\/lists\/[^/]+\/segments\/(\d+)$/)) !== null) {
+			count('segments:members');
+			const add = (body.members_to_add ?? []) as string[];
+			const remove = (body.members_to_remove ?? []) as string[];
+			answer = ok({
+				members_added: add.map((email) => ({ email_address: email, status: 'subscribed' })),
+				members_removed: remove.map((email) => ({ email_address: email, status: 'subscribed' })),
+				errors: [],
+				total_added: add.length,
+				total_removed: remove.length,
+				error_count: 0,
+			});
+			void m;
+		} else if (method === 'GET' && /^\/lists\/[^/]+\/segments\/\d+\/members$/.test(path)) {
+			count('segments:members:list');
+			answer = ok({ members: [], total_items: 0 });
+		} else if (method === 'POST' && /^\/lists\/[^/]+$/.test(path)) {
+			count('upsert');
+			const members = (body.members ?? []) as Array<{ email_address: string; status?: string; status_if_new?: string }>;
+			const created = members.map((mm) => ({
+				id: '',
+				email_address: mm.email_address,
+				status: mm.status_if_new ?? mm.status ?? 'subscribed',
+			}));
+			answer = ok({
+				new_members: created,
+				updated_members: [],
+				errors: [],
+				total_created: created.length,
+				total_updated: 0,
+				error_count: 0,
+			});
+		} else if (method === 'GET' && path === '/ping') {
+			answer = ok({ health_status: "Everything's Chimpy!" });
+		} else {
+			count(`other:${method} ${path}`);
+			answer = { statusCode: 404, body: { status: 404, title: 'Resource Not Found', detail: path }, headers: {} };
+		}
+		return options.returnFullResponse ? answer : answer.body;
+	};
+	return { request, counters };
+}

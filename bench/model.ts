@@ -1,0 +1,57 @@
+// The reference latency model (real seconds, scale 1) and the lower bound it implies.
+//
+//   batch upsert (POST /lists/{id})                    0.30 s + 4 ms per member
+//   static segment add/remove (POST .../segments/{id}) 0.15 s + 1 ms per member
+//   single-member PUT (PUT .../members/{hash})         0.25 s
+//   a page of reads (GET)                              0.20 s
+//
+// Mailchimp takes at most 500 members per batch or segment call and 10 connections at once.
+// The lower bound of an export is the sum of the service times of the calls that must be made
+// (ceil(n/500) upserts, and per segment ceil(members/500) tag calls), divided by the 10
+// connections: no client can finish sooner, however it schedules its calls.
+
+export const REFERENCE = {
+	upsert: { fixedMs: 300, perMemberMs: 4 },
+	segmentMembers: { fixedMs: 150, perMemberMs: 1 },
+	memberPut: { fixedMs: 250, perMemberMs: 0 },
+	read: { fixedMs: 200, perMemberMs: 0 },
+} as const;
+
+export const MAX_BATCH = 500;
+export const CONNECTIONS = 10;
+/** "An export of 1 million profiles can take up to three hours." */
+export const PRODUCT_MS_PER_MILLION = 3 * 3600 * 1000;
+
+/** Service time of calls carrying `members` in total, split into 500-member calls. */
+export function chunkedServiceMs(members: number, cost: { fixedMs: number; perMemberMs: number }): number {
+	if (members <= 0) return 0;
+	return Math.ceil(members / MAX_BATCH) * cost.fixedMs + members * cost.perMemberMs;
+}
+
+export interface LowerBound {
+	upsertCalls: number;
+	tagCalls: number;
+	/** Sum of the service times at scale 1. */
+	serviceMs: number;
+	/** serviceMs / CONNECTIONS, at scale 1. */
+	lowerBoundMs: number;
+}
+
+/**
+ * @param exported members upserted
+ * @param segmentMembers members added per segment
+ */
+export function lowerBound(exported: number, segmentMembers: number[]): LowerBound {
+	let serviceMs = chunkedServiceMs(exported, REFERENCE.upsert);
+	let tagCalls = 0;
+	for (const m of segmentMembers) {
+		serviceMs += chunkedServiceMs(m, REFERENCE.segmentMembers);
+		tagCalls += Math.ceil(m / MAX_BATCH);
+	}
+	return {
+		upsertCalls: Math.ceil(exported / MAX_BATCH),
+		tagCalls,
+		serviceMs,
+		lowerBoundMs: serviceMs / CONNECTIONS,
+	};
+}

@@ -1,0 +1,272 @@
+// `npm run bench -- --sizes 10000,100000,1000000 --scale 0.02 --inputs binary,items`
+//
+// Starts the Mailchimp simulator in a process of its own (reference latency model, time-scaled,
+// its 10-connection limit), writes the seeded CSV files, then for each size and input kind runs
+// the node's real `execute` in a fresh worker process against the simulator (wall time, peak RSS,
+// API calls, retries) and again against the instant responder (our CPU alone). One PUT per member
+// (n8n's Mailchimp node's way) is measured on a sample and extrapolated. Prints a table and writes
+// bench/results.json and bench/results.svg.
+
+import { spawn, type ChildProcess } from 'child_process';
+import { mkdirSync, writeFileSync } from 'fs';
+import { loadavg } from 'os';
+import { join, resolve } from 'path';
+
+import { formatDuration, renderSvg } from './chart';
+import { lowerBound, PRODUCT_MS_PER_MILLION } from './model';
+import { csvPath, writeCsv } from './profiles';
+import type { BenchResult, InputKind, OneByOne } from './result';
+import type { WorkerOutput, WorkerTask } from './worker';
+
+const ROOT = resolve(__dirname, '..');
+const BENCH = __dirname;
+const OUT_DIR = join(BENCH, 'out');
+
+export interface Args {
+	sizes: number[];
+	inputs: InputKind[];
+	scale: number;
+	seed: number;
+	sample: number;
+	/** Skip the zero-latency CPU runs. */
+	cpu: boolean;
+	json: string;
+	svg: string;
+}
+
+function parseArgs(argv: string[]): Args {
+	const args: Args = {
+		sizes: [10_000, 100_000, 1_000_000],
+		inputs: ['binary', 'items'],
+		scale: 0.02,
+		seed: 42,
+		sample: 300,
+		cpu: true,
+		json: join(BENCH, 'results.json'),
+		svg: join(BENCH, 'results.svg'),
+	};
+	for (let i = 0; i < argv.length; i++) {
+		const [flag, inline] = argv[i].split('=', 2);
+		const value = (): string => inline ?? argv[++i];
+		switch (flag) {
+			case '--sizes':
+				args.sizes = value().split(',').map((s) => Number(s.replace(/_/g, '').replace(/k$/i, '000').replace(/m$/i, '000000')));
+				break;
+			case '--inputs':
+				args.inputs = value().split(',') as InputKind[];
+				break;
+			case '--scale':
+				args.scale = Number(value());
+				break;
+			case '--seed':
+				args.seed = Number(value());
+				break;
+			case '--sample':
+				args.sample = Number(value());
+				break;
+			case '--no-cpu':
+				args.cpu = false;
+				break;
+			case '--json':
+				args.json = resolve(value());
+				break;
+			case '--svg':
+				args.svg = resolve(value());
+				break;
+			default:
+				throw new Error(`Unknown argument ${argv[i]}`);
+		}
+	}
+	for (const size of args.sizes) if (!Number.isInteger(size) || size < 1) throw new Error(`Bad size ${size}`);
+	for (const input of args.inputs) if (input !== 'binary' && input !== 'items') throw new Error(`Bad input ${input}`);
+	if (!(args.scale > 0)) throw new Error('--scale must be > 0');
+	return args;
+}
+
+const API_KEY = '0123456789abcdef0123456789abcdef-us1';
+
+interface Simulator {
+	url: string;
+	process: ChildProcess;
+}
+
+async function startSimulator(scale: number): Promise<Simulator> {
+	const child = spawn(
+		process.execPath,
+		['--import', 'tsx', join(ROOT, 'test/simulator/cli.ts'), '--port', '0', '--api-key', API_KEY, '--empty', '--latency', 'reference', '--scale', String(scale)],
+		{ cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+	);
+	const url = await new Promise<string>((ok, fail) => {
+		let seen = '';
+		const timer = setTimeout(() => fail(new Error(`The simulator did not start: ${seen}`)), 30_000);
+		child.stdout!.on('data', (chunk: Buffer) => {
+			seen += chunk.toString();
+			const m = seen.match(/listening on (http:\/\/\S+)/);
+			if (m) {
+				clearTimeout(timer);
+				ok(m[1]);
+			}
+		});
+		child.on('exit', (code) => fail(new Error(`The simulator exited (${code}): ${seen}`)));
+	});
+	child.stdout!.resume();
+	return { url, process: child };
+}
+
+function runWorker(task: WorkerTask, heapMb = 4096): Promise<WorkerOutput> {
+	return new Promise((ok, fail) => {
+		const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, '--import', 'tsx', join(BENCH, 'worker.ts'), JSON.stringify(task)], {
+			cwd: ROOT,
+			stdio: ['ignore', 'pipe', 'inherit'],
+		});
+		let out = '';
+		child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+		child.on('exit', (code) => {
+			const line = out.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
+			if (code !== 0 || line === undefined) fail(new Error(`Worker ${task.mode} failed (${code}): ${out.slice(-2000)}`));
+			else ok(JSON.parse(line.slice('BENCH_RESULT '.length)) as WorkerOutput);
+		});
+	});
+}
+
+function pad(s: string, n: number, right = false): string {
+	return right ? s.padEnd(n) : s.padStart(n);
+}
+
+const COLUMNS: Array<[string, number, (r: BenchResult) => string]> = [
+	['size', 9, (r) => r.size.toLocaleString('en-US')],
+	['input', 6, (r) => r.input],
+	['wall', 9, (r) => formatDuration(r.wallMs)],
+	['bound', 9, (r) => formatDuration(r.lowerBoundMs)],
+	['ratio', 6, (r) => r.ratio.toFixed(3)],
+	['1-by-1 (extrap.)', 16, (r) => formatDuration(r.oneByOne.extrapolatedMs)],
+	['speed-up', 8, (r) => `${Math.round(r.speedup)}x`],
+	['wall@1', 13, (r) => formatDuration(r.projectedWallMs)],
+	['bound@1', 13, (r) => formatDuration(r.projectedLowerBoundMs)],
+	['1-by-1@1', 13, (r) => formatDuration(r.projectedOneByOneMs)],
+	['product@1', 11, (r) => formatDuration(r.productMs)],
+	['profiles/CPU s', 14, (r) => Math.round(r.cpuProfilesPerSec).toLocaleString('en-US')],
+	['CPU s/100k', 10, (r) => (r.cpuMsPer100k / 1000).toFixed(3)],
+	['peak RSS', 9, (r) => `${Math.round(r.peakRssMb)} MB`],
+	['calls', 6, (r) => String(r.apiCalls)],
+	['retries', 7, (r) => String(r.retries)],
+];
+
+export function table(results: BenchResult[]): string {
+	const head = COLUMNS.map(([h, w]) => pad(h, w)).join('  ');
+	const rule = COLUMNS.map(([, w]) => '-'.repeat(w)).join('  ');
+	const rows = results.map((r) => COLUMNS.map(([, w, f]) => pad(f(r), w)).join('  '));
+	return [head, rule, ...rows].join('\n');
+}
+
+function toResult(
+	size: number,
+	input: InputKind,
+	scale: number,
+	sim: WorkerOutput,
+	cpu: WorkerOutput | undefined,
+	oneByOne: OneByOne & { perMemberMs: number },
+	loadAvg: number,
+): BenchResult {
+	const summary = sim.summary!;
+	const segmentMembers = summary.segments.map((s) => s.added);
+	const bound = lowerBound(summary.exported, segmentMembers);
+	const lowerBoundMs = bound.lowerBoundMs * scale;
+	const extrapolatedMs = oneByOne.perMemberMs * summary.exported;
+	const cpuRun = cpu ?? sim;
+	const cpuProfilesPerSec = summary.profilesIn / (cpuRun.cpuMs / 1000);
+	return {
+		size,
+		input,
+		scale,
+		wallMs: sim.wallMs,
+		lowerBoundMs,
+		ratio: sim.wallMs / lowerBoundMs,
+		perMemberMs: oneByOne.perMemberMs,
+		speedup: extrapolatedMs / sim.wallMs,
+		projectedWallMs: sim.wallMs / scale,
+		projectedLowerBoundMs: bound.lowerBoundMs,
+		projectedOneByOneMs: extrapolatedMs / scale,
+		productMs: (PRODUCT_MS_PER_MILLION * size) / 1_000_000,
+		cpuProfilesPerSec,
+		cpuMsPer100k: (cpuRun.cpuMs * 100_000) / summary.profilesIn,
+		cpuMsSimRun: sim.cpuMs,
+		peakRssMb: sim.peakRssMb,
+		cpuRunPeakRssMb: cpu?.peakRssMb ?? NaN,
+		apiCalls: sim.apiCalls ?? summary.apiCalls,
+		retries: summary.retries,
+		throttled: sim.throttled ?? 0,
+		maxInFlight: sim.maxInFlightSeen ?? 0,
+		upsertCalls: bound.upsertCalls,
+		tagCalls: bound.tagCalls,
+		profilesIn: summary.profilesIn,
+		exported: summary.exported,
+		rejected: summary.rejected,
+		skipped: summary.skipped,
+		oneByOne: { ...oneByOne, extrapolatedMs },
+		loadAvg,
+		at: new Date().toISOString(),
+	};
+}
+
+async function main(): Promise<void> {
+	const args = parseArgs(process.argv.slice(2));
+	const log = (s: string): void => console.log(s);
+	log(`bench: sizes ${args.sizes.join(', ')}; inputs ${args.inputs.join(', ')}; scale ${args.scale}; seed ${args.seed}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+	mkdirSync(OUT_DIR, { recursive: true });
+	const files = new Map<number, string>();
+	if (args.inputs.includes('binary')) {
+		for (const size of args.sizes) {
+			const t = Date.now();
+			const { path, bytes } = await writeCsv(csvPath(OUT_DIR, size, args.seed), size, args.seed);
+			files.set(size, path);
+			log(`  csv ${path} (${(bytes / 1e6).toFixed(1)} MB, ${Date.now() - t} ms)`);
+		}
+	}
+
+	const sim = await startSimulator(args.scale);
+	log(`  simulator ${sim.url} (pid ${sim.process.pid})`);
+	const results: BenchResult[] = [];
+	try {
+		const one = await runWorker({ mode: 'oneByOne', sample: args.sample, seed: args.seed, simUrl: sim.url, apiKey: API_KEY });
+		const oneByOne = { sample: args.sample, sampleMs: one.wallMs, perMemberMs: one.wallMs / args.sample, extrapolatedMs: 0 };
+		log(`  one PUT per member: ${args.sample} PUTs in ${one.wallMs.toFixed(0)} ms = ${oneByOne.perMemberMs.toFixed(2)} ms each at scale ${args.scale} (model: ${(250 * args.scale).toFixed(2)} ms)`);
+
+		for (const size of args.sizes) {
+			for (const input of args.inputs) {
+				const loadAvg = loadavg()[0];
+				const base = { size, input, seed: args.seed, csvPath: files.get(size), apiKey: API_KEY };
+				const simRun = await runWorker({ mode: 'sim', ...base, simUrl: sim.url });
+				const s = simRun.summary!;
+				log(
+					`  ${size} ${input}: wall ${simRun.wallMs.toFixed(0)} ms, cpu ${simRun.cpuMs.toFixed(0)} ms, rss ${simRun.peakRssMb.toFixed(0)} MB; ` +
+						`in ${s.profilesIn}, exported ${s.exported}, rejected ${s.rejected}, skipped ${JSON.stringify(s.skipped)}, ` +
+						`calls ${simRun.apiCalls}, retries ${s.retries}, throttled ${simRun.throttled}, max in flight ${simRun.maxInFlightSeen}, segments ${s.segments.map((g) => `${g.name}:${g.added}`).join(' ')}`,
+				);
+				let cpuRun: WorkerOutput | undefined;
+				if (args.cpu) {
+					cpuRun = await runWorker({ mode: 'cpu', ...base });
+					log(`  ${size} ${input}: zero latency: ${cpuRun.cpuMs.toFixed(0)} ms CPU (${cpuRun.wallMs.toFixed(0)} ms wall), ${(s.profilesIn / (cpuRun.cpuMs / 1000)).toFixed(0)} profiles per CPU s`);
+				}
+				results.push(toResult(size, input, args.scale, simRun, cpuRun, oneByOne, loadAvg));
+			}
+		}
+	} finally {
+		sim.process.kill('SIGTERM');
+	}
+
+	log('');
+	log(table(results));
+	log('');
+	log(`Scale ${args.scale}: wall, bound and 1-by-1 measured against the time-scaled simulator; @1 columns are at scale 1 (wall / scale).`);
+	writeFileSync(args.json, JSON.stringify(results, null, '\t') + '\n');
+	writeFileSync(args.svg, renderSvg(results, `Mailchimp Segment Export: ${args.sizes.map((s) => s.toLocaleString('en-US')).join(' / ')} profiles (simulator scale ${args.scale})`));
+	log(`wrote ${args.json} and ${args.svg}`);
+}
+
+if (require.main === module) {
+	main().catch((error: unknown) => {
+		console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+		process.exit(1);
+	});
+}

@@ -1,0 +1,236 @@
+// One benchmark run in a process of its own, so that its peak RSS and CPU time are its own.
+// Started by run.ts with one JSON argument (WorkerTask); prints one line `BENCH_RESULT <json>`.
+//
+//   sim      the node's real execute against the simulator (real sockets, its latency model)
+//   cpu      the node's real execute against the instant responder (no sockets, no latency):
+//            our own CPU for mapping, validation and serialising
+//   oneByOne one PUT per member, one at a time, against the simulator (the n8n Mailchimp node's way)
+
+import { createHash } from 'crypto';
+import { readFileSync } from 'fs';
+import http from 'http';
+import axios from 'axios';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { MailchimpSegmentExport } from '../nodes/MailchimpSegmentExport/MailchimpSegmentExport.node.js';
+import type { ExportSummary } from '../nodes/MailchimpSegmentExport/core/types';
+import { benchContext, fileItem } from './context';
+import { instantResponder, realHttp } from './http';
+import { makeItems, makeRow, SEGMENTS } from './profiles';
+import type { InputKind } from './result';
+
+export type WorkerTask =
+	| {
+			mode: 'sim' | 'cpu';
+			size: number;
+			input: InputKind;
+			seed: number;
+			csvPath?: string;
+			simUrl?: string;
+			apiKey: string;
+	  }
+	| { mode: 'oneByOne'; sample: number; seed: number; simUrl: string; apiKey: string };
+
+export interface WorkerOutput {
+	mode: WorkerTask['mode'];
+	wallMs: number;
+	/** User + system CPU of this process during the measured part, ms. */
+	cpuMs: number;
+	/** VmHWM at the end, MB. */
+	peakRssMb: number;
+	summary?: ExportSummary;
+	rejectedCount?: number;
+	/** Simulator counters over the run (sim and oneByOne). */
+	apiCalls?: number;
+	throttled?: number;
+	/** Most requests the simulator saw in flight at once. */
+	maxInFlightSeen?: number;
+	byEndpoint?: Record<string, number>;
+	/** Instant responder: calls and bytes serialised. */
+	calls?: number;
+	bytesSent?: number;
+	listId?: string;
+}
+
+/** The audience's extra merge fields: a number, a date and a dropdown. */
+export const MERGE_FIELDS = [
+	{ tag: 'LTV', name: 'Lifetime value', type: 'number' },
+	{ tag: 'JOINED', name: 'Joined', type: 'date', options: { date_format: 'YYYY-MM-DD' } },
+	{ tag: 'PLAN', name: 'Plan', type: 'dropdown', options: { choices: ['Free', 'Pro', 'Enterprise'] } },
+];
+
+/** The node's parameters for the bench export; `input` chooses items or the binary file. */
+export function nodeParameters(listId: string, input: InputKind): Record<string, unknown> {
+	return {
+		authentication: 'apiKey',
+		audience: { __rl: true, mode: 'id', value: listId },
+		inputSource: input,
+		binaryProperty: 'data',
+		fileFormat: 'csv',
+		emailField: 'email',
+		firstNameField: input === 'binary' ? 'first_name' : 'firstName',
+		lastNameField: input === 'binary' ? 'last_name' : 'lastName',
+		attributes: {
+			attribute: [
+				{ mergeField: 'LTV', sourceField: 'ltv' },
+				{ mergeField: 'JOINED', sourceField: 'joined' },
+				{ mergeField: 'PLAN', sourceField: 'plan' },
+			],
+		},
+		segmentSource: 'field',
+		segmentField: 'segments',
+		segments: SEGMENTS.join(', '),
+		options: { statusIfNew: 'subscribed', consentField: 'consent', maxProfiles: 2_000_000, maxConcurrency: 10 },
+	};
+}
+
+export function peakRssMb(): number {
+	const m = readFileSync('/proc/self/status', 'utf8').match(/VmHWM:\s+(\d+) kB/);
+	return m ? Number(m[1]) / 1024 : NaN;
+}
+
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+	const d = process.cpuUsage(start);
+	return (d.user + d.system) / 1000;
+}
+
+interface SimCounters {
+	requests: number;
+	throttled: number;
+	maxInFlightSeen: number;
+	byEndpoint: Record<string, number>;
+}
+
+async function simJson<T>(simUrl: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+	const root = new URL(simUrl).origin;
+	const response = await axios.request<T>({ method, url: `${root}${path}`, data: body, proxy: false });
+	return response.data;
+}
+
+async function counters(simUrl: string): Promise<SimCounters> {
+	return await simJson<SimCounters>(simUrl, 'GET', '/_sim/counters');
+}
+
+function diff(after: SimCounters, before: SimCounters): Omit<SimCounters, 'requests'> & { apiCalls: number } {
+	// maxInFlightSeen: since the reset at the start of the run.
+	const byEndpoint: Record<string, number> = {};
+	for (const [k, v] of Object.entries(after.byEndpoint)) {
+		const d = v - (before.byEndpoint[k] ?? 0);
+		if (d !== 0) byEndpoint[k] = d;
+	}
+	return {
+		apiCalls: after.requests - before.requests,
+		throttled: after.throttled - before.throttled,
+		maxInFlightSeen: after.maxInFlightSeen,
+		byEndpoint,
+	};
+}
+
+/** Forgets every audience (frees the simulator's memory) and zeroes its counters. */
+async function resetSimulator(simUrl: string): Promise<void> {
+	await simJson(simUrl, 'POST', '/_sim/reset');
+}
+
+async function createList(simUrl: string, name: string): Promise<string> {
+	const list = await simJson<{ id: string }>(simUrl, 'POST', '/_sim/lists', { name, mergeFields: MERGE_FIELDS });
+	return list.id;
+}
+
+function inputItems(task: { input: InputKind; size: number; seed: number; csvPath?: string }): INodeExecutionData[] {
+	if (task.input === 'binary') {
+		if (task.csvPath === undefined) throw new Error('binary input needs csvPath');
+		return [fileItem(task.csvPath)];
+	}
+	return makeItems(task.size, task.seed) as unknown as INodeExecutionData[];
+}
+
+async function runNode(task: Extract<WorkerTask, { mode: 'sim' | 'cpu' }>): Promise<WorkerOutput> {
+	const items = inputItems(task);
+	const credentials = { apiKey: task.apiKey, consent: true, baseUrl: task.simUrl ?? 'http://bench.invalid/3.0' };
+	let listId = 'bench';
+	let http: ReturnType<typeof realHttp> | undefined;
+	let responder: ReturnType<typeof instantResponder> | undefined;
+	let before: SimCounters | undefined;
+	if (task.mode === 'sim') {
+		if (task.simUrl === undefined) throw new Error('sim mode needs simUrl');
+		await resetSimulator(task.simUrl);
+		listId = await createList(task.simUrl, `Bench ${task.size} ${task.input}`);
+		http = realHttp(task.apiKey, 10);
+		before = await counters(task.simUrl);
+	} else {
+		responder = instantResponder(MERGE_FIELDS);
+	}
+	const ctx = benchContext({
+		parameters: nodeParameters(listId, task.input),
+		items,
+		credentials,
+		http: http?.request ?? responder!.request,
+	});
+	const node = new MailchimpSegmentExport();
+	const cpu0 = process.cpuUsage();
+	const t0 = performance.now();
+	const out = await node.execute.call(ctx);
+	const wallMs = performance.now() - t0;
+	const cpuMs = cpuMsSince(cpu0);
+	const summary = out[0][0].json as unknown as ExportSummary & IDataObject;
+	if ('error' in summary) throw new Error(`The export failed: ${String(summary.error)}`);
+	const result: WorkerOutput = {
+		mode: task.mode,
+		wallMs,
+		cpuMs,
+		peakRssMb: peakRssMb(),
+		summary,
+		rejectedCount: out[1].length,
+		listId,
+	};
+	if (task.mode === 'sim' && before !== undefined) {
+		Object.assign(result, diff(await counters(task.simUrl!), before));
+		http?.close();
+	}
+	if (responder) {
+		result.calls = responder.counters.calls;
+		result.bytesSent = responder.counters.bytesSent;
+		result.byEndpoint = responder.counters.byEndpoint;
+	}
+	return result;
+}
+
+/** n8n's Mailchimp node: one PUT /lists/{id}/members/{hash} per member, one at a time. */
+async function runOneByOne(task: Extract<WorkerTask, { mode: 'oneByOne' }>): Promise<WorkerOutput> {
+	await resetSimulator(task.simUrl);
+	const listId = await createList(task.simUrl, 'Bench one-by-one');
+	const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+	const client = axios.create({ httpAgent: agent, proxy: false, auth: { username: 'anystring', password: task.apiKey } });
+	const before = await counters(task.simUrl);
+	const cpu0 = process.cpuUsage();
+	const t0 = performance.now();
+	let sent = 0;
+	for (let i = 0; sent < task.sample; i++) {
+		const { profile, kind } = makeRow(task.seed, i);
+		if (kind !== 'valid') continue;
+		const hash = createHash('md5').update(profile.email.toLowerCase()).digest('hex');
+		const response = await client.put(`${task.simUrl}/lists/${listId}/members/${hash}`, {
+			email_address: profile.email,
+			status_if_new: 'subscribed',
+			merge_fields: { FNAME: profile.firstName, LNAME: profile.lastName, LTV: profile.ltv, JOINED: profile.joined, PLAN: profile.plan },
+		});
+		if (response.status !== 200) throw new Error(`PUT answered ${response.status}`);
+		sent++;
+	}
+	const wallMs = performance.now() - t0;
+	const cpuMs = cpuMsSince(cpu0);
+	const d = diff(await counters(task.simUrl), before);
+	agent.destroy();
+	return { mode: 'oneByOne', wallMs, cpuMs, peakRssMb: peakRssMb(), ...d, listId };
+}
+
+async function main(): Promise<void> {
+	const task = JSON.parse(process.argv[2] ?? '{}') as WorkerTask;
+	const output = task.mode === 'oneByOne' ? await runOneByOne(task) : await runNode(task);
+	process.stdout.write(`BENCH_RESULT ${JSON.stringify(output)}\n`);
+}
+
+main().catch((error: unknown) => {
+	console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+	process.exit(1);
+});
