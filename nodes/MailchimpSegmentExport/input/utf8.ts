@@ -1,0 +1,129 @@
+import { Buffer, isUtf8 } from 'node:buffer';
+
+/** Thrown by {@link Utf8StreamDecoder}; the readers turn it into an InputFileError with a line number. */
+export class InvalidUtf8Error extends Error {
+	/** The decoded text of the current chunk before the first invalid byte. */
+	readonly validPrefix: string;
+	/** A hint about the likely encoding (e.g. UTF-16), or ''. */
+	readonly hint: string;
+
+	constructor(validPrefix: string, hint: string) {
+		super('invalid UTF-8');
+		this.name = 'InvalidUtf8Error';
+		this.validPrefix = validPrefix;
+		this.hint = hint;
+	}
+}
+
+/**
+ * Strict, streaming UTF-8 decoder. Chunks may split a multi-byte character anywhere; the
+ * incomplete tail (at most 3 bytes) is carried to the next chunk. Any invalid sequence (stray
+ * continuation byte, overlong form, surrogate, code point above U+10FFFF, a character cut off by
+ * the end of the file) throws {@link InvalidUtf8Error}. A leading UTF-8 BOM is removed.
+ * String chunks (an already-decoded stream) are passed through unchanged.
+ */
+export class Utf8StreamDecoder {
+	private carry: Buffer | null = null;
+	private started = false;
+	private firstBytes: number[] = [];
+
+	/** Decodes one chunk; returns '' when the chunk only holds part of a character. */
+	write(chunk: Buffer | Uint8Array | string): string {
+		if (typeof chunk === 'string') {
+			if (this.carry !== null) throw new InvalidUtf8Error('', '');
+			return this.stripBom(chunk);
+		}
+		let bytes = Buffer.isBuffer(chunk)
+			? chunk
+			: Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+		if (this.firstBytes.length < 2) {
+			for (let i = 0; i < bytes.length && this.firstBytes.length < 2; i++) {
+				this.firstBytes.push(bytes[i]);
+			}
+		}
+		if (this.carry !== null) {
+			bytes = Buffer.concat([this.carry, bytes]);
+			this.carry = null;
+		}
+		const end = completeLength(bytes);
+		if (end < bytes.length) this.carry = Buffer.from(bytes.subarray(end));
+		if (end === 0) return '';
+		const whole = end === bytes.length ? bytes : bytes.subarray(0, end);
+		if (!isUtf8(whole)) {
+			const bad = firstInvalidOffset(whole);
+			throw new InvalidUtf8Error(this.stripBom(whole.toString('utf8', 0, bad)), this.hint());
+		}
+		return this.stripBom(whole.toString('utf8'));
+	}
+
+	/** Call at the end of the stream: throws if the file ends inside a multi-byte character. */
+	end(): void {
+		if (this.carry !== null) {
+			this.carry = null;
+			throw new InvalidUtf8Error('', this.hint());
+		}
+	}
+
+	private stripBom(text: string): string {
+		if (this.started || text.length === 0) return text;
+		this.started = true;
+		return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+	}
+
+	private hint(): string {
+		const [a, b] = this.firstBytes;
+		if ((a === 0xff && b === 0xfe) || (a === 0xfe && b === 0xff)) {
+			return 'The file looks like UTF-16: save it as UTF-8 (in Excel: "CSV UTF-8").';
+		}
+		return 'Save the file as UTF-8 (in Excel: "CSV UTF-8").';
+	}
+}
+
+/** Length of the prefix of `b` that does not end inside an (as yet) incomplete UTF-8 sequence. */
+function completeLength(b: Buffer): number {
+	const n = b.length;
+	const stop = Math.max(0, n - 4);
+	for (let i = n - 1; i >= stop; i--) {
+		const c = b[i];
+		if (c < 0x80) return n;
+		if (c < 0xc0) continue; // continuation byte: look further back for the lead byte
+		const need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+		return i + need > n ? i : n;
+	}
+	return n;
+}
+
+/** Offset of the first byte that starts an invalid sequence (error path only). */
+export function firstInvalidOffset(b: Uint8Array): number {
+	const n = b.length;
+	let i = 0;
+	while (i < n) {
+		const c = b[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		let need: number;
+		let lo = 0x80;
+		let hi = 0xbf;
+		if (c >= 0xc2 && c <= 0xdf) need = 1;
+		else if (c >= 0xe0 && c <= 0xef) {
+			need = 2;
+			if (c === 0xe0) lo = 0xa0;
+			else if (c === 0xed) hi = 0x9f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			need = 3;
+			if (c === 0xf0) lo = 0x90;
+			else if (c === 0xf4) hi = 0x8f;
+		} else return i;
+		for (let j = 1; j <= need; j++) {
+			if (i + j >= n) return i;
+			const x = b[i + j];
+			if (x < lo || x > hi) return i;
+			lo = 0x80;
+			hi = 0xbf;
+		}
+		i += need + 1;
+	}
+	return n;
+}
