@@ -37,6 +37,12 @@ export function credentialTypeFor(authentication: Authentication): string {
 	return authentication === 'apiKey' ? 'mailchimpSegmentsApi' : 'mailchimpSegmentsOAuth2Api';
 }
 
+/** The same mapping as a table. */
+export const CREDENTIAL_TYPES: Readonly<Record<Authentication, string>> = {
+	apiKey: credentialTypeFor('apiKey'),
+	oAuth2: credentialTypeFor('oAuth2'),
+};
+
 export const DEFAULT_TIMEOUT_MS = 120_000;
 
 /** The API key or access token of a credential, for scrubbing messages. */
