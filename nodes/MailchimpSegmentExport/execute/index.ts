@@ -6,18 +6,18 @@ import { sleepWithAbort } from 'n8n-workflow';
 
 import { runExport } from '../core';
 import type { ProfileSource } from '../core/types';
-import { CREDENTIAL_TYPES, createRequestFn } from '../transport/request';
+import { createRequestFn, credentialTypeFor } from '../transport/request';
 import { secretsOf, toNodeError } from './errors';
 import { errorOutputs, exportOutputs } from './output';
 import { readParameters } from './parameters';
-import { binarySource, findFiles, itemsSource } from './source';
+import { binarySource, findFiles, itemsSource, mappedColumns } from './source';
 
 export async function executeExport(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	let credentials: ICredentialDataDecryptedObject | undefined;
 	try {
 		const parameters = readParameters(this);
-		credentials = await this.getCredentials(CREDENTIAL_TYPES[parameters.authentication]);
+		credentials = await this.getCredentials<ICredentialDataDecryptedObject>(credentialTypeFor(parameters.authentication));
 		// Refuses before any request unless the credential's consent box is ticked.
 		const request = await createRequestFn(this, parameters.authentication, { requireConsent: true });
 
@@ -28,6 +28,7 @@ export async function executeExport(this: IExecuteFunctions): Promise<INodeExecu
 						this,
 						findFiles(this, items, parameters.input.binaryProperty),
 						parameters.input.fileFormat,
+						mappedColumns(parameters.options),
 					);
 
 		const result = await runExport(source, parameters.options, {

@@ -6,8 +6,8 @@
 import type { IBinaryData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { ProfileRow, ProfileSource } from '../core/types';
-import { readCsvRows, readNdjsonRows } from '../input';
+import type { ExportOptions, ProfileRow, ProfileSource } from '../core/types';
+import { describeMissingColumn, readCsvRows, readNdjsonRows } from '../input';
 import type { ByteChunks, InputRecord } from '../input/types';
 import { toNodeError } from './errors';
 import type { FileFormat } from './parameters';
@@ -71,11 +71,15 @@ export function binarySource(
 	ctx: IExecuteFunctions,
 	files: CarriedFile[],
 	format: FileFormat,
+	columns: string[] = [],
 ): ProfileSource {
-	const read = format === 'csv' ? readCsvRows : readNdjsonRows;
+	const read = (file: CarriedFile, bytes: ByteChunks): AsyncIterable<InputRecord<unknown>> =>
+		format === 'ndjson'
+			? readNdjsonRows(bytes)
+			: readCsvRows(bytes, { onHeader: (header) => checkColumns(ctx, header, columns, file.itemIndex) });
 	return async function* (): AsyncGenerator<ProfileRow> {
 		for (const file of files) {
-			const rows: AsyncIterable<InputRecord<unknown>> = read(await openFile(ctx, file));
+			const rows = read(file, await openFile(ctx, file));
 			try {
 				for await (const record of rows) {
 					yield record.error === undefined
@@ -88,4 +92,37 @@ export function binarySource(
 			}
 		}
 	};
+}
+
+/**
+ * The CSV columns the mapping reads: a column that is not in the file is a mistake in the
+ * mapping (every row would be rejected or skipped for it), so the export stops before
+ * anything is sent, with the columns the file has.
+ */
+export function mappedColumns(options: ExportOptions): string[] {
+	const { mapping, segmentSource, consentField } = options;
+	const columns = [
+		mapping.email,
+		mapping.firstName,
+		mapping.lastName,
+		...mapping.attributes.map((attribute) => attribute.sourceField),
+		segmentSource.kind === 'field' ? segmentSource.field : undefined,
+		consentField,
+	];
+	return [...new Set(columns.filter((column): column is string => !!column && column.trim() !== ''))];
+}
+
+function checkColumns(
+	ctx: IExecuteFunctions,
+	header: readonly string[],
+	columns: string[],
+	itemIndex: number,
+): void {
+	const missing = columns.filter((column) => !header.includes(column.trim()));
+	if (missing.length === 0) return;
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`The CSV file of input item ${itemIndex} has no column ${missing.map((column) => `"${column}"`).join(', ')}`,
+		{ description: describeMissingColumn(header, missing[0]), itemIndex },
+	);
 }

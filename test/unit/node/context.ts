@@ -138,6 +138,8 @@ export async function httpRequest(options: IHttpRequestOptions, log?: SentReques
 		signal: options.abortSignal,
 		maxRedirects: options.disableFollowRedirect ? 0 : 5,
 		validateStatus: () => true,
+		maxBodyLength: Infinity,
+		maxContentLength: Infinity,
 		responseType: options.json === false ? 'text' : 'json',
 	};
 	if (options.auth) config.auth = { username: options.auth.username, password: options.auth.password };
@@ -291,6 +293,11 @@ export function createLoadOptionsContext(options: ContextOptions = {}): ILoadOpt
 		helpers: base.helpers,
 	};
 	return context as unknown as ILoadOptionsFunctions & Harness;
+}
+
+/** A resource locator value for the Audience parameter. */
+export function audience(value: string, mode: 'id' | 'list' = 'id', cachedResultName?: string): IDataObject {
+	return { __rl: true, mode, value, ...(cachedResultName ? { cachedResultName } : {}) };
 }
 
 /** Runs the node's execute with a context; returns the outputs and the context. */
