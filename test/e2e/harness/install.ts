@@ -1,0 +1,187 @@
+/**
+ * Installs a real n8n once and reuses it.
+ *
+ * n8n is 1.7 GB, so it is not a devDependency of the package. It is installed with `npm ci`
+ * from test/e2e/package.json + package-lock.json into a cache folder keyed on a hash of those
+ * two files and the Node major version:
+ *
+ *   ${N8N_E2E_CACHE:-${XDG_CACHE_HOME:-~/.cache}/n8n-nodes-mailchimp-segments}/n8n-<hash>/
+ *
+ * The folder counts as installed only when its marker file `.install-ok` exists; the marker is
+ * written last, after n8n was shown to start (`n8n --version`) and sqlite3's native binding to
+ * load. A half-finished folder (no marker) is wiped and installed again. A lock folder keeps two
+ * processes (say `npm test` and `npm start`) from installing into the same folder at once.
+ *
+ * Run directly to install ahead of time: `npx tsx test/e2e/harness/install.ts`.
+ */
+import { createHash } from 'node:crypto';
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export interface N8nInstall {
+	/** The cache folder holding node_modules/n8n. */
+	dir: string;
+	/** Absolute path to n8n's bin script (run it with `node`). */
+	bin: string;
+	/** The node binary to run n8n with. */
+	node: string;
+	version: string;
+	/** True when this call installed it, false when the cache was reused. */
+	installed: boolean;
+	durationMs: number;
+}
+
+export interface InstallOptions {
+	/** Folder with the package.json + package-lock.json describing the install. */
+	manifestDir?: string;
+	/** Node binary that runs n8n (and whose major version is part of the key). */
+	node?: string;
+	log?: (line: string) => void;
+}
+
+export const E2E_DIR = path.resolve(__dirname, '..');
+export const REPO_ROOT = path.resolve(E2E_DIR, '..', '..');
+
+export function cacheRoot(): string {
+	if (process.env.N8N_E2E_CACHE) return path.resolve(process.env.N8N_E2E_CACHE);
+	const xdg = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+	return path.join(xdg, 'n8n-nodes-mailchimp-segments');
+}
+
+function nodeMajor(nodeBin: string): string {
+	return execFileSync(nodeBin, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' }).trim();
+}
+
+export function installKey(manifestDir: string, nodeBin: string): string {
+	const h = createHash('sha256');
+	h.update(fs.readFileSync(path.join(manifestDir, 'package.json')));
+	h.update(fs.readFileSync(path.join(manifestDir, 'package-lock.json')));
+	h.update(`node${nodeMajor(nodeBin)}`);
+	return h.digest('hex').slice(0, 16);
+}
+
+function sleepSync(ms: number): void {
+	Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function pidAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+function withLock<T>(lockDir: string, log: (l: string) => void, fn: () => T): T {
+	const deadline = Date.now() + 20 * 60_000;
+	let told = false;
+	for (;;) {
+		try {
+			fs.mkdirSync(lockDir);
+			fs.writeFileSync(path.join(lockDir, 'pid'), String(process.pid));
+			break;
+		} catch (e) {
+			if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+			let holder = NaN;
+			try {
+				holder = Number(fs.readFileSync(path.join(lockDir, 'pid'), 'utf8'));
+			} catch {
+				/* being written */
+			}
+			if (Number.isFinite(holder) && !pidAlive(holder)) {
+				fs.rmSync(lockDir, { recursive: true, force: true });
+				continue;
+			}
+			if (Date.now() > deadline) throw new Error(`timed out waiting for install lock ${lockDir}`);
+			if (!told) log(`waiting for another process installing n8n (lock ${lockDir})`);
+			told = true;
+			sleepSync(2000);
+		}
+	}
+	try {
+		return fn();
+	} finally {
+		fs.rmSync(lockDir, { recursive: true, force: true });
+	}
+}
+
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, log: (l: string) => void): void {
+	log(`$ ${cmd} ${args.join(' ')}   (in ${cwd})`);
+	const r = spawnSync(cmd, args, { cwd, env, stdio: ['ignore', 'inherit', 'inherit'] });
+	if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed with ${r.status ?? r.signal}`);
+}
+
+function canLoad(nodeBin: string, dir: string, mod: string): boolean {
+	const r = spawnSync(nodeBin, ['-e', `require(${JSON.stringify(mod)})`], { cwd: dir, encoding: 'utf8' });
+	return r.status === 0;
+}
+
+/** Modules with native bindings that n8n needs at run time; rebuilt when they do not load. */
+const NATIVE_MODULES = ['sqlite3', 'isolated-vm'];
+
+export function ensureN8n(opts: InstallOptions = {}): N8nInstall {
+	const manifestDir = opts.manifestDir ?? E2E_DIR;
+	const nodeBin = opts.node ?? process.execPath;
+	const log = opts.log ?? ((l: string) => process.stderr.write(`[n8n-install] ${l}\n`));
+	const key = installKey(manifestDir, nodeBin);
+	const root = cacheRoot();
+	const dir = path.join(root, `n8n-${key}`);
+	const marker = path.join(dir, '.install-ok');
+	const bin = path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
+	const started = Date.now();
+	const result = (installed: boolean): N8nInstall => ({
+		dir,
+		bin,
+		node: nodeBin,
+		version: JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', 'n8n', 'package.json'), 'utf8')).version,
+		installed,
+		durationMs: Date.now() - started,
+	});
+	if (fs.existsSync(marker)) return result(false);
+
+	fs.mkdirSync(root, { recursive: true });
+	return withLock(`${dir}.lock`, log, () => {
+		if (fs.existsSync(marker)) return result(false);
+		log(`installing n8n into ${dir} (takes a few minutes, once per lockfile)`);
+		fs.rmSync(dir, { recursive: true, force: true });
+		fs.mkdirSync(dir, { recursive: true });
+		for (const f of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(manifestDir, f), path.join(dir, f));
+		// npm must run on the same node that runs n8n (native modules are built for its ABI).
+		const env = { ...process.env, PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH ?? ''}` };
+		delete env.npm_config_prefix;
+		const npmCli = npmCliFor(nodeBin);
+		run(nodeBin, [npmCli, 'ci', '--no-audit', '--no-fund', '--loglevel=error'], dir, env, log);
+		for (const mod of NATIVE_MODULES) {
+			if (!fs.existsSync(path.join(dir, 'node_modules', mod))) continue;
+			if (!canLoad(nodeBin, dir, mod)) {
+				log(`${mod} has no usable native binding: building it from source`);
+				run(nodeBin, [npmCli, 'rebuild', mod], dir, env, log);
+				if (!canLoad(nodeBin, dir, mod)) throw new Error(`${mod} still does not load after npm rebuild`);
+			}
+		}
+		const v = spawnSync(nodeBin, [bin, '--version'], { cwd: dir, encoding: 'utf8', env: { ...env, N8N_USER_FOLDER: fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-ver-')) } });
+		if (v.status !== 0) throw new Error(`installed n8n does not start: ${v.stderr || v.stdout}`);
+		log(`n8n ${v.stdout.trim()} installed in ${Math.round((Date.now() - started) / 1000)} s`);
+		fs.writeFileSync(marker, `${new Date().toISOString()}\n`);
+		return result(true);
+	});
+}
+
+/** npm's CLI script that belongs to a node binary (node@24 from npm ships its own npm? no: reuse ours). */
+function npmCliFor(nodeBin: string): string {
+	const candidates = [
+		path.join(path.dirname(nodeBin), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'),
+		path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'),
+	];
+	if (process.env.npm_execpath && process.env.npm_execpath.endsWith('.js')) candidates.push(process.env.npm_execpath);
+	for (const c of candidates) if (fs.existsSync(c)) return path.resolve(c);
+	throw new Error('cannot find npm-cli.js');
+}
+
+if (require.main === module) {
+	const r = ensureN8n();
+	process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+}
