@@ -152,6 +152,19 @@ export function compileDateFormat(dateFormat: string | undefined, fallback: stri
 	};
 }
 
+/** `YYYY-MM-DD` (the common case) without a regex: the packed date, 0 when invalid, -1 when not this form. */
+function isoDateFast(s: string): number {
+	if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return -1;
+	let n = 0;
+	for (let i = 0; i < 10; i++) {
+		if (i === 4 || i === 7) continue;
+		const c = s.charCodeAt(i) - 48;
+		if (c < 0 || c > 9) return -1;
+		n = n * 10 + c;
+	}
+	return packDate(Math.floor(n / 10000), Math.floor(n / 100) % 100, n % 100);
+}
+
 /** Reads a date from the unambiguous forms (ISO, year first, month names) or the field's format. */
 function parseDate(value: unknown, own: DateFormat): number {
 	if (value instanceof Date) {
@@ -160,6 +173,8 @@ function parseDate(value: unknown, own: DateFormat): number {
 		return packDate(value.getUTCFullYear(), value.getUTCMonth() + 1, value.getUTCDate());
 	}
 	if (typeof value !== 'string') return 0;
+	const fast = isoDateFast(value);
+	if (fast !== -1) return fast;
 	const s = value.trim();
 	if (s.length > 100) return 0;
 	let m = ISO_DATE_RE.exec(s) ?? ISO_TIMESTAMP_RE.exec(s) ?? YEAR_FIRST_SLASH_RE.exec(s);
