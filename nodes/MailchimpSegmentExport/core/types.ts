@@ -38,7 +38,7 @@ export interface ProfileRow {
 	/**
 	 * Set when the row could not be parsed (a CSV row with the wrong number of fields, an NDJSON
 	 * line that is not a JSON object): `data` is undefined and the core reports the row as
-	 * rejected with this reason (code `INVALID_ROW`, email empty), counted in profilesIn.
+	 * rejected with this reason (code `UNREADABLE_ROW`, email empty), counted in profilesIn.
 	 */
 	error?: string;
 }
