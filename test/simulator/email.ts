@@ -1,5 +1,5 @@
 // Email checks of the batch upsert: syntax, the "looks fake" rule, and the member id.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 const EMAIL = /^[^\s@"(),:;<>[\\\]]+@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/i;
 
@@ -25,5 +25,5 @@ export function looksFake(email: string): boolean {
 
 /** The member id: MD5 hex of the lower-cased address. */
 export function subscriberHash(email: string): string {
-	return createHash('md5').update(email.toLowerCase()).digest('hex');
+	return hash('md5', email.toLowerCase());
 }

@@ -2,9 +2,17 @@
 // valid against the definition's response schemas.
 import type { List, Member, MergeField, Segment } from './state';
 
-/** Mailchimp's timestamp form, e.g. 2024-05-01T10:00:00+00:00. */
+let lastSecond = -1;
+let lastStamp = '';
+
+/** Mailchimp's timestamp form, e.g. 2024-05-01T10:00:00+00:00 (cached: a batch shares its second). */
 export function timestamp(ms: number): string {
-	return new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+00:00');
+	const second = Math.floor(ms / 1000);
+	if (second !== lastSecond) {
+		lastSecond = second;
+		lastStamp = new Date(second * 1000).toISOString().replace(/\.\d{3}Z$/, '+00:00');
+	}
+	return lastStamp;
 }
 
 export function memberView(list: List, hash: string, member: Member): Record<string, unknown> {
@@ -15,12 +23,9 @@ export function memberView(list: List, hash: string, member: Member): Record<str
 		id: hash,
 		email_address: member.email,
 		unique_email_id: hash.slice(0, 10),
-		email_type: 'html',
 		status: member.status,
 		merge_fields: mergeFields,
-		vip: false,
 		last_changed: timestamp(member.changed),
-		tags_count: tags.length,
 		tags,
 		list_id: list.id,
 	};
