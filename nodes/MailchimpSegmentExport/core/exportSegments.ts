@@ -48,7 +48,7 @@ export async function runExport(source: ProfileSource, options: ExportOptions, d
 			dryRun: checked.dryRun,
 		});
 
-	try {
+	const steps = async (): Promise<void> => {
 		runner.throwIfCancelled();
 		const list = await getList(runner.call, checked.listId);
 		const mergeFields = await getMergeFields(runner.call, checked.listId);
@@ -73,13 +73,18 @@ export async function runExport(source: ProfileSource, options: ExportOptions, d
 		if (checked.removeMembersWhoLeft) {
 			await removeMembersWhoLeft(runner, checked.listId, targets, index, report, checked.dryRun);
 		}
-		return result();
-	} catch (error) {
-		if (error instanceof ExportCancelledError || runner.cancelled) {
-			const cancelled = error instanceof ExportCancelledError ? error : new ExportCancelledError();
-			cancelled.partial = result();
-			throw cancelled;
-		}
-		throw error;
+	};
+
+	// The failure is taken as a value so that a cancelled export can carry its partial report.
+	const failure = await steps().then(
+		() => undefined,
+		(error: unknown) => error ?? new Error('The export failed'),
+	);
+	if (failure === undefined) return result();
+	if (failure instanceof ExportCancelledError || runner.cancelled) {
+		const cancelled = failure instanceof ExportCancelledError ? failure : new ExportCancelledError();
+		cancelled.partial = result();
+		throw cancelled;
 	}
+	throw failure;
 }

@@ -162,12 +162,12 @@ export class Runner {
 				throw new RequestFailedError(`${failure}, ${maxTries} tries`, status);
 			}
 			this.throwIfCancelled();
-			try {
-				await this.options.sleep(this.backoffMs(attempt), this.options.signal);
-			} catch (error) {
-				if (this.cancelled) throw new ExportCancelledError();
-				throw error;
-			}
+			// sleepWithAbort rejects only when the export is cancelled.
+			const slept = await this.options.sleep(this.backoffMs(attempt), this.options.signal).then(
+				() => true,
+				() => false,
+			);
+			if (!slept) throw new ExportCancelledError();
 			this.retries++;
 		}
 	}

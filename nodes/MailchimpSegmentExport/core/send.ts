@@ -57,10 +57,9 @@ export class Sender {
 		let rows = 0;
 		try {
 			await this.readAndSend(source, mapped, () => ++rows);
-		} catch (error) {
-			// Let the calls in flight finish (none starts any more) so the state is known.
-			while (this.tasks.size > 0) await Promise.all([...this.tasks]);
-			throw error;
+		} finally {
+			// On failure, let the calls in flight finish (none starts any more) so the state is known.
+			while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
 		}
 	}
 
