@@ -150,6 +150,13 @@ export class ProfileMapper {
 			for (let i = 0; i < value.length; i++) if (!this.addSegment(value[i], out)) return false;
 			return true;
 		}
+		// A CSV cell can only carry several segments as text; names cannot hold commas anyway,
+		// since the segments to export are selected as a comma-separated list.
+		if (typeof value === 'string' && value.includes(',')) {
+			const names = value.split(',');
+			for (let i = 0; i < names.length; i++) if (!this.addSegment(names[i], out)) return false;
+			return true;
+		}
 		return this.addSegment(value, out);
 	}
 

@@ -28,7 +28,7 @@ export const segmentProperties: INodeProperties[] = [
 		requiresDataPath: 'single',
 		placeholder: 'e.g. segments',
 		description:
-			'Path of the field holding the segment name or a list of names (for a CSV file: the column name)',
+			'Path of the field holding the segment name, a list of names, or names separated by commas (for a CSV file: the column name)',
 		displayOptions: { show: { segmentSource: ['field'] } },
 	},
 	{

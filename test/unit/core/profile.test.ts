@@ -95,6 +95,13 @@ describe('ProfileMapper', () => {
 		expect(m.map({ contact: { email: 'a@b.co' }, ok: true }, out)).toBe(Outcome.NotInSelectedSegments);
 	});
 
+	it('reads several segments from one text separated by commas, as a CSV cell carries them', () => {
+		const m = mapper({ selectedSegments: ['VIP', 'churn'] });
+		const out = newMappedProfile();
+		expect(m.map({ contact: { email: 'a@b.co' }, segment: ' Churn, other ,,VIP' }, out)).toBe(Outcome.Ok);
+		expect(out.segments.map((s) => m.segments.names[s])).toEqual(['churn', 'VIP']);
+	});
+
 	it('refuses a mapping to a merge field the audience does not have, listing the ones it has', () => {
 		expect(() => mapper({ mapping: { email: 'e', attributes: [{ mergeField: 'NOPE', sourceField: 'x' }] } })).toThrow(
 			/no merge field NOPE/,
