@@ -72,30 +72,34 @@ function valueMessage(field: MergeFieldSpec, value: unknown): string | undefined
 /**
  * Checks a member's merge values against the list's fields. Unknown tags are ignored (and
  * not stored), empty values clear a field, required fields must end up with a value.
- * Returns the first error, or the values to store.
+ * Returns the first error, or the values to store; `current` is left untouched on error.
  */
 export function checkMergeFields(
 	fields: ReadonlyMap<string, MergeFieldSpec>,
+	required: readonly string[],
 	given: Record<string, unknown> | undefined,
 	current: Record<string, unknown> | undefined,
 ): { error: FieldError } | { values: Record<string, unknown> | undefined } {
+	for (const tag in given) {
+		const field = fields.get(tag);
+		const value = given[tag];
+		if (field && !isEmpty(value)) {
+			const message = valueMessage(field, value);
+			if (message) return { error: { field: tag, message } };
+		}
+	}
+	for (const tag of required) {
+		const value = given && tag in given ? given[tag] : current?.[tag];
+		if (isEmpty(value)) return { error: { field: tag, message: 'Please enter a value' } };
+	}
 	let values = current;
 	for (const tag in given) {
 		const field = fields.get(tag);
 		if (!field) continue;
+		values ??= {};
 		const value = given[tag];
-		if (!isEmpty(value)) {
-			const message = valueMessage(field, value);
-			if (message) return { error: { field: tag, message } };
-		}
-		values = values === current ? { ...current } : values;
-		if (isEmpty(value)) delete values![tag];
-		else values![tag] = field.type === 'number' ? Number(value) : value;
-	}
-	for (const field of fields.values()) {
-		if (field.required && isEmpty(values?.[field.tag])) {
-			return { error: { field: field.tag, message: 'Please enter a value' } };
-		}
+		if (isEmpty(value)) delete values[tag];
+		else values[tag] = field.type === 'number' ? Number(value) : value;
 	}
 	return { values };
 }

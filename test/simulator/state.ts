@@ -74,6 +74,7 @@ export class List {
 	readonly forgotten = new Set<string>();
 	readonly segments = new Map<number, Segment>();
 	readonly mergeFields = new Map<string, MergeField>();
+	readonly requiredTags: string[];
 	readonly counts: Record<MemberStatus, number> = {
 		subscribed: 0,
 		unsubscribed: 0,
@@ -102,6 +103,7 @@ export class List {
 				mergeId: mergeId++,
 			});
 		}
+		this.requiredTags = [...this.mergeFields.values()].filter((field) => field.required).map((field) => field.tag);
 	}
 
 	insert(hash: string, member: Member): void {

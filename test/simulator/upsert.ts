@@ -76,7 +76,7 @@ export function upsertMember(list: List, input: MemberInput, rules: UpsertRules)
 
 	const merge = rules.skipMergeValidation
 		? { values: input.merge_fields ? { ...existing?.merge, ...input.merge_fields } : existing?.merge }
-		: checkMergeFields(list.mergeFields, input.merge_fields, existing?.merge);
+		: checkMergeFields(list.mergeFields, list.requiredTags, input.merge_fields, existing?.merge);
 	if ('error' in merge) return rowError('Invalid Resource', merge.error.message, merge.error.field, merge.error.message);
 
 	const now = Date.now();
