@@ -2,6 +2,7 @@
 // exactly one of exported, rejected, skipped.noConsent, skipped.notInSelectedSegments,
 // skipped.duplicate (the count invariant).
 
+import { redact } from './runner';
 import type { ExportResult, RejectedRow, SegmentReport } from './types';
 
 export class Report {
@@ -15,8 +16,9 @@ export class Report {
 	partial = false;
 	readonly rejected: RejectedRow[] = [];
 
+	/** Records a rejected row. The reason may quote Mailchimp or the network: anything key-like is redacted. */
 	reject(index: number, itemIndex: number, email: string, reason: string, code?: string, field?: string): void {
-		const row: RejectedRow = { index, itemIndex, email, reason };
+		const row: RejectedRow = { index, itemIndex, email, reason: redact(reason) };
 		if (field !== undefined) row.field = field;
 		if (code !== undefined && code !== '') row.code = code;
 		this.rejected.push(row);

@@ -17,16 +17,20 @@ export interface RunnerOptions {
 }
 
 const THROTTLE_WORDS = /simultaneous|too many|limit|throttl|rate|slow down|try again/i;
-const KEY_LIKE = /[0-9a-f]{32}-[a-z]{2}\d{1,3}|(?:bearer|oauth|apikey|basic)\s+\S+/gi;
+// An API key (`<32 hex>-<dc>`) or a bare 32-hex OAuth token, an Authorization header value, the
+// user:password part of a URL, a secret in a query string.
+const KEY_LIKE =
+	/\b[0-9a-f]{32}(?:-[a-z]{2}\d{1,3})?\b|\b(?:bearer|oauth|apikey|basic)\s+\S+|\/\/[^\s/?#@]+@|\b(?:access_token|refresh_token|token|apikey|api_key|key|password|secret|client_secret)=[^&\s]+/gi;
 
 /** Text of a Mailchimp problem document (title and detail), without anything key-like. */
 export function problemText(body: unknown): string {
 	if (body === null || typeof body !== 'object') {
-		return typeof body === 'string' && body.trim() !== '' ? redact(body.trim().slice(0, 200)) : '';
+		return typeof body === 'string' && body.trim() !== '' ? redact(body.trim()).slice(0, 200) : '';
 	}
 	const { title, detail } = body as { title?: unknown; detail?: unknown };
 	const parts = [title, detail].filter((p): p is string => typeof p === 'string' && p.trim() !== '');
-	return redact(parts.join(': ').slice(0, 500));
+	// Redact before cutting: a key cut in half at the limit would no longer look like a key.
+	return redact(parts.join(': ')).slice(0, 500);
 }
 
 export function redact(text: string): string {
@@ -156,7 +160,7 @@ export class Runner {
 				failure = `Mailchimp answered HTTP ${response.status}${text ? ` (${text})` : ''}`;
 			} catch (error) {
 				const message = error instanceof Error ? error.message : String(error);
-				failure = `No answer from Mailchimp (${redact(message.slice(0, 200))})`;
+				failure = `No answer from Mailchimp (${redact(message).slice(0, 200)})`;
 			}
 			if (attempt >= maxTries) {
 				throw new RequestFailedError(`${failure}, ${maxTries} tries`, status);
