@@ -27,7 +27,7 @@ function text(x: number, y: number, s: string, attrs = ''): string {
 }
 
 const SERIES = [
-	{ key: 'ours', label: 'this node (projected to scale 1)', color: '#2b7bb9' },
+	{ key: 'ours', label: 'this node: wall / scale (black tick: bound + measured overhead)', color: '#2b7bb9' },
 	{ key: 'bound', label: 'lower bound (Mailchimp, 10 connections)', color: '#9ecae1' },
 	{ key: 'oneByOne', label: 'one PUT per member (n8n Mailchimp node way)', color: '#e6550d' },
 	{ key: 'product', label: 'modelled product: 3 h per 1M', color: '#969696' },
@@ -80,8 +80,12 @@ export function renderSvg(results: BenchResult[], title: string): string {
 			const w = Math.max(1, x(ms) - left);
 			out.push(`<rect x="${left}" y="${y}" width="${w.toFixed(1)}" height="${rowH - 2}" fill="${s.color}"/>`);
 			let label = formatDuration(ms);
-			if (s.key === 'ours') label += `  (${r.ratio.toFixed(2)}x bound)`;
-			if (s.key === 'oneByOne') label += `  (${Math.round(r.speedup)}x slower)`;
+			if (s.key === 'ours') {
+				label += `  (${r.ratio.toFixed(2)}x bound; est. ${formatDuration(r.estimatedWallMs)})`;
+				const ex = x(r.estimatedWallMs);
+				out.push(`<line x1="${ex.toFixed(1)}" y1="${y - 1}" x2="${ex.toFixed(1)}" y2="${y + rowH - 1}" stroke="#000" stroke-width="2"/>`);
+			}
+			if (s.key === 'oneByOne') label += `  (${Math.round(r.projectedSpeedup)}x ours)`;
 			if (s.key === 'product' && r.size !== 1_000_000) label += ' (pro rata)';
 			out.push(text(left + w + 4, y + rowH - 4, label, 'font-size="10" fill="#333"'));
 		});
@@ -90,7 +94,7 @@ export function renderSvg(results: BenchResult[], title: string): string {
 	// Legend.
 	const ly = top + plotH + 34;
 	SERIES.forEach((s, k) => {
-		const lx = left + (k % 2) * 300;
+		const lx = left - 150 + (k % 2) * 420;
 		const yy = ly + Math.floor(k / 2) * 18;
 		out.push(`<rect x="${lx}" y="${yy - 10}" width="12" height="12" fill="${s.color}"/>`);
 		out.push(text(lx + 18, yy, s.label, 'font-size="11"'));

@@ -7,7 +7,9 @@
 // Mix (per row, drawn from the row's own PRNG): 1% invalid emails, 1% duplicates (an earlier
 // person's email in another letter case), 2% unconsented, the rest valid. Every profile carries
 // first and last name, three merge fields of different types (LTV number, JOINED date, PLAN
-// dropdown value) and one or two of five segments.
+// dropdown value) and one of five segments (weighted: Newsletter 35%, Loyal 20%, Trial 20%,
+// Churn Risk 15%, VIP 10%). One segment per profile because a CSV cell holds one segment name
+// (the node does not split cells), and both input kinds carry the same data.
 
 import { createWriteStream, mkdirSync, statSync, existsSync, renameSync } from 'fs';
 import { dirname, join } from 'path';
@@ -26,8 +28,8 @@ export interface Profile {
 	joined: string;
 	/** One of PLANS. */
 	plan: string;
-	/** One or two of SEGMENTS. */
-	segments: string[];
+	/** One of SEGMENTS. */
+	segment: string;
 	consent: boolean;
 }
 
@@ -152,9 +154,8 @@ export function makeRow(seed: number, i: number): GeneratedRow {
 	const days = Math.floor(rng() * 365 * 8); // within 8 years before 2025-06-30
 	const joined = new Date(Date.UTC(2025, 5, 30) - days * 86400000).toISOString().slice(0, 10);
 	const plan = rng() < 0.6 ? 'Free' : rng() < 0.75 ? 'Pro' : 'Enterprise';
-	const first = Math.floor(rng() * SEGMENTS.length);
-	const segments = [SEGMENTS[first]];
-	if (rng() < 0.5) segments.push(SEGMENTS[(first + 1 + Math.floor(rng() * 4)) % SEGMENTS.length]);
+	const s = rng();
+	const segment = s < 0.35 ? 'Newsletter' : s < 0.55 ? 'Loyal' : s < 0.75 ? 'Trial' : s < 0.9 ? 'Churn Risk' : 'VIP';
 	return {
 		kind,
 		profile: {
@@ -164,7 +165,7 @@ export function makeRow(seed: number, i: number): GeneratedRow {
 			ltv,
 			joined,
 			plan,
-			segments,
+			segment,
 			consent: kind !== 'unconsented',
 		},
 	};
@@ -187,7 +188,7 @@ export function expectedCounts(n: number, seed: number): Record<RowKind, number>
 	return counts;
 }
 
-export const CSV_HEADER = ['email', 'first_name', 'last_name', 'ltv', 'joined', 'plan', 'segments', 'consent'];
+export const CSV_HEADER = ['email', 'first_name', 'last_name', 'ltv', 'joined', 'plan', 'segment', 'consent'];
 
 function csvField(s: string): string {
 	return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -201,7 +202,7 @@ export function csvLine(p: Profile): string {
 		String(p.ltv),
 		p.joined,
 		p.plan,
-		csvField(p.segments.join(',')),
+		csvField(p.segment),
 		p.consent ? 'true' : 'false',
 	].join(',');
 }

@@ -28,10 +28,27 @@ export interface BenchResult {
 	perMemberMs: number;
 	/** oneByOne.extrapolatedMs / wallMs. */
 	speedup: number;
-	/** wallMs / scale: the wall time at scale 1 (see README: it overstates our own CPU share). */
+	/**
+	 * wallMs / scale: the wall time at scale 1, conservatively: everything is stretched by 1/scale,
+	 * our own CPU time and the per-request overheads too, which do not grow with Mailchimp's latency.
+	 */
 	projectedWallMs: number;
+	/** The lower bound at scale 1. */
 	projectedLowerBoundMs: number;
+	/**
+	 * The likelier wall time at scale 1: the lower bound at scale 1 plus what we measured above the
+	 * bound (our CPU, the sockets, the simulator's own work), not stretched: projectedLowerBoundMs + (wallMs - lowerBoundMs).
+	 */
+	estimatedWallMs: number;
+	/** estimatedWallMs / projectedLowerBoundMs. */
+	estimatedRatio: number;
+	/**
+	 * One PUT per member at scale 1: exported x (the model's 250 ms + the per-request overhead measured
+	 * above the scaled 250 ms). The overhead is not stretched, so as not to flatter the speed-up.
+	 */
 	projectedOneByOneMs: number;
+	/** projectedOneByOneMs / projectedWallMs: the speed-up at scale 1, conservative on both sides. */
+	projectedSpeedup: number;
 	/** The modelled product's 3 hours per 1,000,000 profiles, pro rata. */
 	productMs: number;
 	/** Profiles per CPU second of our process through mapping, validation and serialising (zero latency). */

@@ -13,7 +13,7 @@ import { loadavg } from 'os';
 import { join, resolve } from 'path';
 
 import { formatDuration, renderSvg } from './chart';
-import { lowerBound, PRODUCT_MS_PER_MILLION } from './model';
+import { lowerBound, PRODUCT_MS_PER_MILLION, REFERENCE } from './model';
 import { csvPath, writeCsv } from './profiles';
 import type { BenchResult, InputKind, OneByOne } from './result';
 import type { WorkerOutput, WorkerTask } from './worker';
@@ -83,14 +83,14 @@ function parseArgs(argv: string[]): Args {
 	return args;
 }
 
-const API_KEY = '0123456789abcdef0123456789abcdef-us1';
+export const API_KEY = '0123456789abcdef0123456789abcdef-us1';
 
-interface Simulator {
+export interface Simulator {
 	url: string;
 	process: ChildProcess;
 }
 
-async function startSimulator(scale: number): Promise<Simulator> {
+export async function startSimulator(scale: number): Promise<Simulator> {
 	const child = spawn(
 		process.execPath,
 		['--import', 'tsx', join(ROOT, 'test/simulator/cli.ts'), '--port', '0', '--api-key', API_KEY, '--empty', '--latency', 'reference', '--scale', String(scale)],
@@ -141,9 +141,11 @@ const COLUMNS: Array<[string, number, (r: BenchResult) => string]> = [
 	['ratio', 6, (r) => r.ratio.toFixed(3)],
 	['1-by-1 (extrap.)', 16, (r) => formatDuration(r.oneByOne.extrapolatedMs)],
 	['speed-up', 8, (r) => `${Math.round(r.speedup)}x`],
-	['wall@1', 13, (r) => formatDuration(r.projectedWallMs)],
+	['wall@1 (x1/scale)', 17, (r) => formatDuration(r.projectedWallMs)],
+	['est.@1', 13, (r) => `${formatDuration(r.estimatedWallMs)}`],
 	['bound@1', 13, (r) => formatDuration(r.projectedLowerBoundMs)],
 	['1-by-1@1', 13, (r) => formatDuration(r.projectedOneByOneMs)],
+	['speed-up@1', 10, (r) => `${Math.round(r.projectedSpeedup)}x`],
 	['product@1', 11, (r) => formatDuration(r.productMs)],
 	['profiles/CPU s', 14, (r) => Math.round(r.cpuProfilesPerSec).toLocaleString('en-US')],
 	['CPU s/100k', 10, (r) => (r.cpuMsPer100k / 1000).toFixed(3)],
@@ -173,6 +175,10 @@ function toResult(
 	const bound = lowerBound(summary.exported, segmentMembers);
 	const lowerBoundMs = bound.lowerBoundMs * scale;
 	const extrapolatedMs = oneByOne.perMemberMs * summary.exported;
+	const putOverheadMs = Math.max(0, oneByOne.perMemberMs - REFERENCE.memberPut.fixedMs * scale);
+	const projectedOneByOneMs = summary.exported * (REFERENCE.memberPut.fixedMs + putOverheadMs);
+	const projectedWallMs = sim.wallMs / scale;
+	const estimatedWallMs = bound.lowerBoundMs + Math.max(0, sim.wallMs - lowerBoundMs);
 	const cpuRun = cpu ?? sim;
 	const cpuProfilesPerSec = summary.profilesIn / (cpuRun.cpuMs / 1000);
 	return {
@@ -184,9 +190,12 @@ function toResult(
 		ratio: sim.wallMs / lowerBoundMs,
 		perMemberMs: oneByOne.perMemberMs,
 		speedup: extrapolatedMs / sim.wallMs,
-		projectedWallMs: sim.wallMs / scale,
+		projectedWallMs,
 		projectedLowerBoundMs: bound.lowerBoundMs,
-		projectedOneByOneMs: extrapolatedMs / scale,
+		estimatedWallMs,
+		estimatedRatio: estimatedWallMs / bound.lowerBoundMs,
+		projectedOneByOneMs,
+		projectedSpeedup: projectedOneByOneMs / projectedWallMs,
 		productMs: (PRODUCT_MS_PER_MILLION * size) / 1_000_000,
 		cpuProfilesPerSec,
 		cpuMsPer100k: (cpuRun.cpuMs * 100_000) / summary.profilesIn,

@@ -7,7 +7,8 @@
 //   oneByOne one PUT per member, one at a time, against the simulator (the n8n Mailchimp node's way)
 
 import { createHash } from 'crypto';
-import { readFileSync } from 'fs';
+import { readFileSync, writeFileSync } from 'fs';
+import { Session } from 'inspector';
 import http from 'http';
 import axios from 'axios';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
@@ -78,7 +79,7 @@ export function nodeParameters(listId: string, input: InputKind): Record<string,
 			],
 		},
 		segmentSource: 'field',
-		segmentField: 'segments',
+		segmentField: 'segment',
 		segments: SEGMENTS.join(', '),
 		options: { statusIfNew: 'subscribed', consentField: 'consent', maxProfiles: 2_000_000, maxConcurrency: 10 },
 	};
@@ -167,11 +168,13 @@ async function runNode(task: Extract<WorkerTask, { mode: 'sim' | 'cpu' }>): Prom
 		http: http?.request ?? responder!.request,
 	});
 	const node = new MailchimpSegmentExport();
+	const profile = await startProfile(process.env.BENCH_CPU_PROFILE);
 	const cpu0 = process.cpuUsage();
 	const t0 = performance.now();
 	const out = await node.execute.call(ctx);
 	const wallMs = performance.now() - t0;
 	const cpuMs = cpuMsSince(cpu0);
+	await profile?.stop();
 	const summary = out[0][0].json as unknown as ExportSummary & IDataObject;
 	if ('error' in summary) throw new Error(`The export failed: ${String(summary.error)}`);
 	const result: WorkerOutput = {
@@ -193,6 +196,25 @@ async function runNode(task: Extract<WorkerTask, { mode: 'sim' | 'cpu' }>): Prom
 		result.byEndpoint = responder.counters.byEndpoint;
 	}
 	return result;
+}
+
+/** With BENCH_CPU_PROFILE=file.cpuprofile: a V8 CPU profile of the node's execute alone. */
+async function startProfile(path: string | undefined): Promise<{ stop: () => Promise<void> } | undefined> {
+	if (!path) return undefined;
+	const session = new Session();
+	session.connect();
+	const post = (method: string, params?: object): Promise<unknown> =>
+		new Promise((ok, fail) => session.post(method, params ?? {}, (error, result) => (error ? fail(error) : ok(result))));
+	await post('Profiler.enable');
+	await post('Profiler.setSamplingInterval', { interval: 200 });
+	await post('Profiler.start');
+	return {
+		stop: async () => {
+			const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+			writeFileSync(path, JSON.stringify(profile));
+			session.disconnect();
+		},
+	};
 }
 
 /** n8n's Mailchimp node: one PUT /lists/{id}/members/{hash} per member, one at a time. */
@@ -230,7 +252,9 @@ async function main(): Promise<void> {
 	process.stdout.write(`BENCH_RESULT ${JSON.stringify(output)}\n`);
 }
 
-main().catch((error: unknown) => {
-	console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-	process.exit(1);
-});
+if (require.main === module) {
+	main().catch((error: unknown) => {
+		console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+		process.exit(1);
+	});
+}

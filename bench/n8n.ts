@@ -1,0 +1,253 @@
+// `npm run bench:n8n -- [--binary-size 1000000] [--items-size 100000] [--scale 0.02]`
+//
+// The export through a real n8n (1.123.50, installed by the e2e harness into its cache folder),
+// with the packed package installed the way n8n installs community packages:
+//
+//   binary: Manual Trigger -> Read/Write Files from Disk (the CSV of 1,000,000 profiles) -> export
+//           (Input Source: Binary File). n8n keeps binary data on disk (N8N_DEFAULT_BINARY_DATA_MODE
+//           =filesystem, what n8n recommends for large files), so the node streams the file.
+//   items:  Manual Trigger -> Read/Write Files from Disk (CSV of 100,000) -> Extract From File (CSV
+//           to items) -> export (Input Source: Input Items).
+//   baseline: Manual Trigger alone, for n8n's own start-up time and memory.
+//
+// Each runs as `n8n execute` under /usr/bin/time -v: wall time and the peak RSS of the n8n
+// process; the export node's own execution time comes from the run data n8n prints. The simulator
+// runs in a process of its own with the reference latency model, time-scaled like `npm run bench`.
+
+import { spawn } from 'child_process';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'fs';
+import { loadavg } from 'os';
+import { join, resolve } from 'path';
+import axios from 'axios';
+
+import { buildAndPack } from '../test/e2e/harness/context';
+import { ensureN8n } from '../test/e2e/harness/install';
+import { N8nHome, parseRunJson } from '../test/e2e/harness/n8n';
+import { apiKeyCredential, chain, exportNode, manualTrigger, type NodeSpec } from '../test/e2e/harness/workflows';
+import { formatDuration } from './chart';
+import { lowerBound } from './model';
+import { csvPath, writeCsv } from './profiles';
+import { API_KEY, startSimulator } from './run';
+import { MERGE_FIELDS, nodeParameters } from './worker';
+import type { ExportSummary } from '../nodes/MailchimpSegmentExport/core/types';
+
+const BENCH = __dirname;
+const OUT_DIR = join(BENCH, 'out');
+
+interface Args {
+	binarySize: number;
+	itemsSize: number;
+	scale: number;
+	seed: number;
+	/** Reuse this tarball instead of building and packing. */
+	tarball?: string;
+	json: string;
+}
+
+function parseArgs(argv: string[]): Args {
+	const args: Args = { binarySize: 1_000_000, itemsSize: 100_000, scale: 0.02, seed: 42, json: join(BENCH, 'results-n8n.json') };
+	for (let i = 0; i < argv.length; i++) {
+		const [flag, inline] = argv[i].split('=', 2);
+		const value = (): string => inline ?? argv[++i];
+		if (flag === '--binary-size') args.binarySize = Number(value());
+		else if (flag === '--items-size') args.itemsSize = Number(value());
+		else if (flag === '--scale') args.scale = Number(value());
+		else if (flag === '--seed') args.seed = Number(value());
+		else if (flag === '--tarball') args.tarball = resolve(value());
+		else if (flag === '--json') args.json = resolve(value());
+		else throw new Error(`Unknown argument ${argv[i]}`);
+	}
+	return args;
+}
+
+export interface N8nRun {
+	case: 'binary' | 'items' | 'baseline';
+	size: number;
+	scale: number;
+	/** `n8n execute` from start to exit (n8n's start-up included). */
+	commandWallMs: number;
+	/** The export node's executionTime in the run data. */
+	exportNodeMs?: number;
+	/** Every node's executionTime. */
+	nodeMs: Record<string, number>;
+	/** Peak RSS of the n8n process (/usr/bin/time -v: Maximum resident set size). */
+	peakRssMb: number;
+	cpuUserS: number;
+	cpuSystemS: number;
+	lowerBoundMs?: number;
+	ratio?: number;
+	summary?: ExportSummary;
+	loadAvg: number;
+}
+
+interface TimeV {
+	wallMs: number;
+	peakRssMb: number;
+	userS: number;
+	systemS: number;
+	code: number | null;
+	stdout: string;
+	stderr: string;
+}
+
+/** Runs the command under /usr/bin/time -v and parses its report. */
+function timeV(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, timeoutMs: number): Promise<TimeV> {
+	return new Promise((ok, fail) => {
+		const t0 = Date.now();
+		const child = spawn('/usr/bin/time', ['-v', cmd, ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+		const out: Buffer[] = [];
+		let err = '';
+		child.stdout.on('data', (d: Buffer) => out.push(d));
+		child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+		const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+		child.on('error', fail);
+		child.on('close', (code) => {
+			clearTimeout(timer);
+			const num = (re: RegExp): number => Number(err.match(re)?.[1] ?? NaN);
+			ok({
+				wallMs: Date.now() - t0,
+				peakRssMb: num(/Maximum resident set size \(kbytes\): (\d+)/) / 1024,
+				userS: num(/User time \(seconds\): ([\d.]+)/),
+				systemS: num(/System time \(seconds\): ([\d.]+)/),
+				code,
+				stdout: Buffer.concat(out).toString('utf8'),
+				stderr: err,
+			});
+		});
+	});
+}
+
+function nodeTimes(run: unknown): Record<string, number> {
+	const runData = (run as { data?: { resultData?: { runData?: Record<string, Array<{ executionTime?: number }>> } } })?.data?.resultData?.runData ?? {};
+	const times: Record<string, number> = {};
+	for (const [name, tasks] of Object.entries(runData)) times[name] = tasks.reduce((sum, t) => sum + (t.executionTime ?? 0), 0);
+	return times;
+}
+
+function exportSummary(run: unknown, nodeName: string): ExportSummary | undefined {
+	const runData = (run as { data?: { resultData?: { runData?: Record<string, Array<{ data?: { main?: Array<Array<{ json: unknown }>> } }>> } } })?.data?.resultData?.runData;
+	const task = runData?.[nodeName]?.at(-1);
+	return task?.data?.main?.[0]?.[0]?.json as ExportSummary | undefined;
+}
+
+async function main(): Promise<void> {
+	const args = parseArgs(process.argv.slice(2));
+	const log = (s: string): void => console.log(s);
+	log(`bench:n8n: binary ${args.binarySize}, items ${args.itemsSize}, scale ${args.scale}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+
+	const install = ensureN8n({ log: (l) => log(`  [install] ${l}`) });
+	log(`  n8n ${install.version} (${install.dir})`);
+	const tarball = args.tarball ?? buildAndPack((l) => log(`  ${l}`), join(OUT_DIR, 'pack'));
+	log(`  package ${tarball}`);
+
+	mkdirSync(OUT_DIR, { recursive: true });
+	const home = new N8nHome({ install, root: join(OUT_DIR, `n8n-home-${process.pid}`), env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' } });
+	home.installPackage(tarball);
+	const sim = await startSimulator(args.scale);
+	const simRoot = new URL(sim.url).origin;
+	log(`  simulator ${sim.url} (pid ${sim.process.pid})`);
+	const results: N8nRun[] = [];
+	try {
+		const cred = apiKeyCredential(API_KEY, sim.url, { name: 'Mailchimp (bench simulator)' });
+		await home.importCredentials([cred]);
+
+		const scratchCsv = async (size: number): Promise<string> => {
+			const { path } = await writeCsv(csvPath(OUT_DIR, size, args.seed), size, args.seed);
+			const target = join(home.scratch, `profiles-${size}.csv`);
+			if (!existsSync(target)) copyFileSync(path, target);
+			return target;
+		};
+		const newList = async (name: string): Promise<string> => {
+			await axios.post(`${simRoot}/_sim/reset`, {}, { proxy: false });
+			const res = await axios.post<{ id: string }>(`${simRoot}/_sim/lists`, { name, mergeFields: MERGE_FIELDS }, { proxy: false });
+			return res.data.id;
+		};
+		const exportSpec = (listId: string, input: 'binary' | 'items'): NodeSpec => {
+			const { audience: _audience, authentication: _authentication, ...params } = nodeParameters(listId, input);
+			void _audience;
+			void _authentication;
+			if (input === 'items') {
+				// Extract From File gives the CSV's column names.
+				params.firstNameField = 'first_name';
+				params.lastNameField = 'last_name';
+			}
+			return exportNode(cred, { listId, ...params });
+		};
+		const readNode = (file: string): NodeSpec => ({
+			name: 'Read CSV',
+			type: 'n8n-nodes-base.readWriteFile',
+			typeVersion: 1,
+			parameters: { operation: 'read', fileSelector: file, options: {} },
+		});
+
+		const cases: Array<{ kind: N8nRun['case']; size: number; nodes: () => Promise<NodeSpec[]>; listId?: string }> = [
+			{ kind: 'baseline', size: 0, nodes: async () => [manualTrigger()] },
+			{
+				kind: 'binary',
+				size: args.binarySize,
+				nodes: async () => [manualTrigger(), readNode(await scratchCsv(args.binarySize)), exportSpec(await newList('n8n binary'), 'binary')],
+			},
+			{
+				kind: 'items',
+				size: args.itemsSize,
+				nodes: async () => [
+					manualTrigger(),
+					readNode(await scratchCsv(args.itemsSize)),
+					{ name: 'Extract CSV', type: 'n8n-nodes-base.extractFromFile', typeVersion: 1, parameters: { operation: 'csv', binaryPropertyName: 'data', options: {} } },
+					exportSpec(await newList('n8n items'), 'items'),
+				],
+			},
+		];
+
+		for (const c of cases) {
+			if (c.kind !== 'baseline' && c.size <= 0) continue;
+			const wf = chain(`bench ${c.kind} ${c.size}`, await c.nodes());
+			await home.importWorkflows([wf]);
+			const loadAvg = loadavg()[0];
+			log(`  running ${c.kind} ${c.size} (load ${loadAvg.toFixed(2)}) ...`);
+			const r = await timeV(install.node, [install.bin, 'execute', `--id=${wf.id}`, '--rawOutput'], home.env({ N8N_LOG_LEVEL: 'info' }), home.root, 60 * 60_000);
+			const run = parseRunJson(r.stdout) ?? parseRunJson(r.stderr);
+			const error = (run as { data?: { resultData?: { error?: { message?: string } } } })?.data?.resultData?.error;
+			if (r.code !== 0 || !run || error) {
+				throw new Error(`n8n execute (${c.kind}) failed (${r.code}): ${error?.message ?? ''}\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-3000)}`);
+			}
+			const nodeMs = nodeTimes(run);
+			const summary = c.kind === 'baseline' ? undefined : exportSummary(run, 'Export to Mailchimp');
+			const result: N8nRun = {
+				case: c.kind,
+				size: c.size,
+				scale: args.scale,
+				commandWallMs: r.wallMs,
+				nodeMs,
+				peakRssMb: r.peakRssMb,
+				cpuUserS: r.userS,
+				cpuSystemS: r.systemS,
+				loadAvg,
+			};
+			if (summary) {
+				result.summary = summary;
+				result.exportNodeMs = nodeMs['Export to Mailchimp'];
+				const bound = lowerBound(summary.exported, summary.segments.map((s) => s.added));
+				result.lowerBoundMs = bound.lowerBoundMs * args.scale;
+				result.ratio = (result.exportNodeMs ?? NaN) / result.lowerBoundMs;
+			}
+			results.push(result);
+			log(
+				`  ${c.kind} ${c.size}: n8n execute ${formatDuration(r.wallMs)}, peak RSS ${Math.round(r.peakRssMb)} MB, CPU ${(r.userS + r.systemS).toFixed(1)} s; nodes ${Object.entries(nodeMs)
+					.map(([k, v]) => `${k} ${formatDuration(v)}`)
+					.join(', ')}` +
+					(summary ? `; in ${summary.profilesIn}, exported ${summary.exported}, rejected ${summary.rejected}, calls ${summary.apiCalls}, retries ${summary.retries}, bound ${formatDuration(result.lowerBoundMs!)}` : ''),
+			);
+		}
+	} finally {
+		sim.process.kill('SIGTERM');
+		await home.dispose(!!process.env.BENCH_KEEP);
+	}
+	writeFileSync(args.json, JSON.stringify(results, null, '\t') + '\n');
+	log(`wrote ${args.json}`);
+}
+
+main().catch((error: unknown) => {
+	console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+	process.exit(1);
+});
