@@ -1,11 +1,11 @@
 // Capacity check: seeds 1,000,000 members, then a separate client process sends 2,000 batch
 // upserts of 500 (10 at a time, zero latency). Prints times, the server's CPU time and memory.
-// Run: npx tsx test/simulator/measure.ts
+// Run: npx tsx test/simulator/measure.ts (MEMBERS=100000 for a smaller run)
 import { fork } from 'node:child_process';
 import { createRequestFn } from './client';
 import { start } from './server';
 
-const MEMBERS = 1_000_000;
+const MEMBERS = Number(process.env.MEMBERS ?? 1_000_000);
 const BATCH = 500;
 const CONCURRENCY = 10;
 const mb = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MB`;

@@ -80,9 +80,10 @@ export function checkMergeFields(
 	given: Record<string, unknown> | undefined,
 	current: Record<string, unknown> | undefined,
 ): { error: FieldError } | { values: Record<string, unknown> | undefined } {
-	for (const tag in given) {
+	const tags = given ? Object.keys(given) : [];
+	for (const tag of tags) {
 		const field = fields.get(tag);
-		const value = given[tag];
+		const value = given![tag];
 		if (field && !isEmpty(value)) {
 			const message = valueMessage(field, value);
 			if (message) return { error: { field: tag, message } };
@@ -92,12 +93,12 @@ export function checkMergeFields(
 		const value = given && tag in given ? given[tag] : current?.[tag];
 		if (isEmpty(value)) return { error: { field: tag, message: 'Please enter a value' } };
 	}
-	let values = current;
-	for (const tag in given) {
+	if (tags.length === 0) return { values: current };
+	const values = current ?? {};
+	for (const tag of tags) {
 		const field = fields.get(tag);
 		if (!field) continue;
-		values ??= {};
-		const value = given[tag];
+		const value = given![tag];
 		if (isEmpty(value)) delete values[tag];
 		else values[tag] = field.type === 'number' ? Number(value) : value;
 	}
