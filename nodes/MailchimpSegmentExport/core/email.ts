@@ -13,7 +13,9 @@ const EMAIL_RE =
 export function emailProblem(trimmed: string): string | null {
 	if (trimmed === '') return 'The email address is empty';
 	if (trimmed.length > MAX_EMAIL_LENGTH) return `The email address is longer than ${MAX_EMAIL_LENGTH} characters`;
-	if (!EMAIL_RE.test(trimmed)) return 'The email address is not valid';
+	if (!EMAIL_RE.test(trimmed)) {
+		return 'The email address is not valid: expected one @ between a name and a domain, no spaces, e.g. ann@example.com';
+	}
 	return null;
 }
 

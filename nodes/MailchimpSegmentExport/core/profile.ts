@@ -163,7 +163,8 @@ export class ProfileMapper {
 	private addSegment(value: unknown, out: MappedProfile): boolean {
 		if (value === undefined || value === null) return true;
 		if (typeof value !== 'string' && typeof value !== 'number') {
-			this.reject(out, 'INVALID_SEGMENT', 'A segment name must be text or a list of texts', this.segmentFieldName);
+			const got = Array.isArray(value) ? 'a list inside the list' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+			this.reject(out, 'INVALID_SEGMENT', `The segment in "${this.segmentFieldName}" must be text or a list of texts (got ${got})`, this.segmentFieldName);
 			return false;
 		}
 		const name = typeof value === 'string' ? value.trim() : String(value);
@@ -172,7 +173,7 @@ export class ProfileMapper {
 			this.reject(
 				out,
 				'INVALID_SEGMENT',
-				`A segment name must have 1 to ${MAX_SEGMENT_NAME_LENGTH} characters and no control characters`,
+				`The segment name in "${this.segmentFieldName}" ${name.length > MAX_SEGMENT_NAME_LENGTH ? `has ${name.length} characters` : 'has control characters'}: expected 1 to ${MAX_SEGMENT_NAME_LENGTH} characters and no control characters`,
 				this.segmentFieldName,
 			);
 			return false;
@@ -195,10 +196,11 @@ export class ProfileMapper {
 		if (out.segments.length === 0) return Outcome.NotInSelectedSegments;
 
 		if (rawEmail === undefined || rawEmail === null || rawEmail === '') {
-			return this.reject(out, 'MISSING_EMAIL', `No email address in ${this.email.path}`, this.email.path);
+			return this.reject(out, 'MISSING_EMAIL', `No email address: the field "${this.email.path}" is missing or empty`, this.email.path);
 		}
 		if (typeof rawEmail !== 'string') {
-			return this.reject(out, 'INVALID_EMAIL', 'The email address is not text', this.email.path);
+			const got = Array.isArray(rawEmail) ? 'a list' : typeof rawEmail === 'object' ? 'an object' : `the ${typeof rawEmail} ${String(rawEmail)}`;
+			return this.reject(out, 'INVALID_EMAIL', `The email address in "${this.email.path}" is not text (got ${got})`, this.email.path);
 		}
 		const email = rawEmail.trim();
 		const problem = emailProblem(email);

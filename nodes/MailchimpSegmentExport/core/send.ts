@@ -171,7 +171,11 @@ export class Sender {
 			const m = take(error.email_address);
 			if (m === undefined) continue;
 			index.state[m.ord] = MemberState.Rejected;
-			const message = error.field_message && error.field_message !== error.error ? `${error.error ?? ''} ${error.field_message}`.trim() : error.error;
+			let message = error.field_message && error.field_message !== error.error ? `${error.error ?? ''} ${error.field_message}`.trim() : error.error;
+			// Name the field Mailchimp refused, so that the reason alone says what to fix.
+			if (message !== undefined && error.field !== undefined && error.field !== '' && !message.includes(error.field)) {
+				message = `Mailchimp refused ${error.field}: ${message}`;
+			}
 			report.reject(
 				index.rowIndex[m.ord],
 				index.itemIndex[m.ord],
