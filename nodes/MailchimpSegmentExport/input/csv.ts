@@ -3,7 +3,9 @@ import { Buffer } from 'node:buffer';
 import { InputFileError } from './errors';
 import type { ByteChunks, InputRecord } from './types';
 import { MIB, formatBytes } from './types';
-import { InvalidUtf8Error, Utf8StreamDecoder } from './utf8';
+import type { PullParser } from './records';
+import { RecordStream } from './records';
+import { InvalidUtf8Error } from './utf8';
 
 /**
  * A CSV data row keyed by the (trimmed) header names. Its prototype chain holds no
@@ -61,34 +63,14 @@ const QUOTE = 34;
  *   file (the export does, by reading the file once to validate before sending anything).
  * - An empty file, or a file with only a header, yields nothing.
  *
- * Memory is bounded by `maxRowBytes` plus one chunk, whatever the file size.
+ * Memory is bounded by `maxRowBytes` plus one chunk, whatever the file size. Options are
+ * checked at once: an invalid delimiter or cap throws a RangeError from this call.
  */
-export async function* readCsvRows(
+export function readCsvRows(
 	stream: ByteChunks,
 	options: CsvReadOptions = {},
 ): AsyncGenerator<CsvRecord, void, undefined> {
-	const parser = new CsvParser(options);
-	const decoder = new Utf8StreamDecoder();
-	let record: CsvRecord | null;
-	for await (const chunk of stream) {
-		let text: string;
-		try {
-			text = decoder.write(chunk);
-		} catch (error) {
-			throw parser.toUtf8Error(error);
-		}
-		if (text.length === 0) continue;
-		parser.push(text);
-		if (!parser.ready()) continue;
-		while ((record = parser.next()) !== null) yield record;
-	}
-	try {
-		decoder.end();
-	} catch (error) {
-		throw parser.toUtf8Error(error);
-	}
-	parser.finish();
-	while ((record = parser.next()) !== null) yield record;
+	return new RecordStream(stream, new CsvParser(options));
 }
 
 interface QuotedParse {
@@ -100,7 +82,7 @@ interface QuotedParse {
 	malformed?: string;
 }
 
-class CsvParser {
+class CsvParser implements PullParser<CsvRecord> {
 	private readonly delim: string;
 	private readonly delimCode: number;
 	private readonly maxField: number;

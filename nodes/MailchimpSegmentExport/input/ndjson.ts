@@ -3,7 +3,9 @@ import { Buffer } from 'node:buffer';
 import { InputFileError } from './errors';
 import type { ByteChunks, InputRecord } from './types';
 import { MIB, formatBytes } from './types';
-import { InvalidUtf8Error, Utf8StreamDecoder } from './utf8';
+import type { PullParser } from './records';
+import { RecordStream } from './records';
+import { InvalidUtf8Error } from './utf8';
 
 /** One NDJSON line parsed as a JSON object, or a per-row reject. */
 export type NdjsonRecord = InputRecord<Record<string, unknown>>;
@@ -31,98 +33,105 @@ const MAX_MESSAGE_DETAIL = 160;
  *   file without a final line feed the message says the file may be truncated), a line that is
  *   valid JSON but not an object (array, string, number, null), a line over `maxLineBytes`.
  * - An empty file yields nothing.
+ *
+ * An invalid `maxLineBytes` throws a RangeError from this call.
  */
-export async function* readNdjsonRows(
+export function readNdjsonRows(
 	stream: ByteChunks,
 	options: NdjsonReadOptions = {},
 ): AsyncGenerator<NdjsonRecord, void, undefined> {
-	const maxLine = options.maxLineBytes ?? NDJSON_DEFAULT_MAX_LINE_BYTES;
-	if (!Number.isFinite(maxLine) || maxLine < 1) throw new RangeError('maxLineBytes must be a positive number.');
-	const decoder = new Utf8StreamDecoder();
+	return new RecordStream(stream, new NdjsonParser(options));
+}
 
-	let buf = '';
-	let pos = 0;
-	/** Positions before `scan` hold no line feed (after `pos`). */
-	let scan = 0;
+class NdjsonParser implements PullParser<NdjsonRecord> {
+	private readonly maxLine: number;
+	private buf = '';
+	private pos = 0;
+	/** Positions from `pos` up to `scan` hold no line feed. */
+	private scan = 0;
 	/** Physical line number (1-based) at `pos`. */
-	let line = 1;
-	let row = 0;
-	/** Discarding the rest of an over-long line. */
-	let skipping = false;
+	private line = 1;
+	private row = 0;
+	/** Discarding the rest of an over-long line, up to its line feed. */
+	private skipping = false;
+	private eof = false;
 
-	const toUtf8Error = (error: unknown): unknown => {
-		if (!(error instanceof InvalidUtf8Error)) return error;
-		const at = line + countLineFeeds(buf.slice(pos) + error.validPrefix);
-		return new InputFileError(
-			`The file is not valid UTF-8: invalid bytes on line ${at}. ${error.hint}`,
-			'INVALID_UTF8',
-			at,
-		);
-	};
+	constructor(options: NdjsonReadOptions) {
+		const maxLine = options.maxLineBytes ?? NDJSON_DEFAULT_MAX_LINE_BYTES;
+		if (!Number.isFinite(maxLine) || maxLine < 1) throw new RangeError('maxLineBytes must be a positive number.');
+		this.maxLine = Math.floor(maxLine);
+	}
 
-	const tooLong = (): NdjsonRecord => ({
-		row: row++,
-		line,
-		error: `Row ${row - 1} (line ${line}) is larger than ${formatBytes(maxLine)}, the limit: it was skipped.`,
-	});
-
-	for await (const chunk of stream) {
-		let text: string;
-		try {
-			text = decoder.write(chunk);
-		} catch (error) {
-			throw toUtf8Error(error);
-		}
-		if (text.length === 0) continue;
-
-		if (skipping) {
+	push(text: string): void {
+		if (this.skipping) {
 			const nl = text.indexOf('\n');
-			if (nl === -1) continue;
-			skipping = false;
-			line++;
+			if (nl === -1) return;
+			this.skipping = false;
+			this.line++;
 			text = text.slice(nl + 1);
 		}
-		if (pos >= buf.length) {
-			buf = text;
-			scan = 0;
+		const p = this.pos;
+		if (p >= this.buf.length) {
+			this.buf = text;
+			this.scan = 0;
 		} else {
-			buf = buf.slice(pos) + text;
-			scan = scan > pos ? scan - pos : 0;
+			this.buf = this.buf.slice(p) + text;
+			this.scan = this.scan > p ? this.scan - p : 0;
 		}
-		pos = 0;
+		this.pos = 0;
+	}
 
+	ready(): boolean {
+		return true;
+	}
+
+	finish(): void {
+		this.eof = true;
+	}
+
+	next(): NdjsonRecord | null {
 		for (;;) {
-			const nl = buf.indexOf('\n', scan > pos ? scan : pos);
+			const buf = this.buf;
+			const pos = this.pos;
+			if (pos >= buf.length) return null;
+			const nl = buf.indexOf('\n', this.scan > pos ? this.scan : pos);
 			if (nl === -1) {
-				scan = buf.length;
-				if (buf.length - pos > maxLine) {
-					yield tooLong();
-					skipping = true;
-					buf = '';
-					pos = scan = 0;
+				this.scan = buf.length;
+				if (this.eof) {
+					this.pos = buf.length;
+					const record = parseLine(buf, pos, buf.length, this.row, this.line, this.maxLine, true);
+					if (record !== null) this.row++;
+					return record;
 				}
-				break;
+				if (buf.length - pos > this.maxLine) {
+					const record = tooLong(this.row++, this.line, this.maxLine);
+					this.skipping = true;
+					this.buf = '';
+					this.pos = this.scan = 0;
+					return record;
+				}
+				return null;
 			}
-			const startLine = line;
-			const start = pos;
-			pos = scan = nl + 1;
-			line++;
-			const record = parseLine(buf, start, nl, row, startLine, maxLine, false);
+			const line = this.line;
+			this.pos = this.scan = nl + 1;
+			this.line++;
+			const record = parseLine(buf, pos, nl, this.row, line, this.maxLine, false);
 			if (record !== null) {
-				row++;
-				yield record;
+				this.row++;
+				return record;
 			}
 		}
 	}
-	try {
-		decoder.end();
-	} catch (error) {
-		throw toUtf8Error(error);
+
+	toUtf8Error(error: unknown): unknown {
+		if (!(error instanceof InvalidUtf8Error)) return error;
+		const at = this.line + countLineFeeds(this.buf.slice(this.pos) + error.validPrefix);
+		return new InputFileError(`The file is not valid UTF-8: invalid bytes on line ${at}. ${error.hint}`, 'INVALID_UTF8', at);
 	}
-	if (!skipping && pos < buf.length) {
-		const record = parseLine(buf, pos, buf.length, row, line, maxLine, true);
-		if (record !== null) yield record;
-	}
+}
+
+function tooLong(row: number, line: number, maxLine: number): NdjsonRecord {
+	return { row, line, error: `Row ${row} (line ${line}) is larger than ${formatBytes(maxLine)}, the limit: it was skipped.` };
 }
 
 function parseLine(
@@ -141,11 +150,7 @@ function parseLine(
 	// Blank line: only JSON whitespace (a line starting with `{` skips the check).
 	if (first !== 123 && text.trim() === '') return null;
 	if (length * 3 > maxLine && (length > maxLine || Buffer.byteLength(text, 'utf8') > maxLine)) {
-		return {
-			row,
-			line,
-			error: `Row ${row} (line ${line}) is larger than ${formatBytes(maxLine)}, the limit: it was skipped.`,
-		};
+		return tooLong(row, line, maxLine);
 	}
 	let value: unknown;
 	try {

@@ -227,9 +227,9 @@ describe('readCsvRows: delimiters', () => {
 		expect(plain(await read('a\tb\n1\t2,3\n', { delimiter: '\t' }))[0].data).toEqual({ a: '1', b: '2,3' });
 	});
 
-	it('refuses a delimiter that is not one character, a quote or a line break', () => {
+	it('refuses a delimiter that is not one character, a quote or a line break, at the call', () => {
 		for (const delimiter of ['', ';;', '"', '\n', '\r']) {
-			expect(() => readCsvRows([], { delimiter }).next()).rejects.toThrow(RangeError);
+			expect(() => readCsvRows([], { delimiter })).toThrow(RangeError);
 		}
 	});
 
@@ -411,8 +411,8 @@ describe('readCsvRows: size caps', () => {
 	});
 
 	it('refuses caps that are not positive numbers', () => {
-		expect(() => readCsvRows([], { maxFieldBytes: 0 }).next()).rejects.toThrow(RangeError);
-		expect(() => readCsvRows([], { maxRowBytes: Number.NaN }).next()).rejects.toThrow(RangeError);
+		expect(() => readCsvRows([], { maxFieldBytes: 0 })).toThrow(RangeError);
+		expect(() => readCsvRows([], { maxRowBytes: Number.NaN })).toThrow(RangeError);
 	});
 });
 
@@ -476,6 +476,43 @@ describe('readCsvRows: streaming', () => {
 			break;
 		}
 		expect(readable.destroyed).toBe(true);
+	});
+
+	it('serves concurrent next() calls in order, like an async generator', async () => {
+		async function* slow(): AsyncGenerator<Buffer> {
+			yield bytes('a\n1\n');
+			await new Promise((resolve) => setImmediate(resolve));
+			yield bytes('2\n3');
+		}
+		const rows = readCsvRows(slow());
+		const results = await Promise.all([rows.next(), rows.next(), rows.next(), rows.next(), rows.next()]);
+		expect(results.map((r) => (r.done ? 'done' : r.value.data?.a))).toEqual(['1', '2', '3', 'done', 'done']);
+	});
+
+	it('ends after an error, and closes the stream', async () => {
+		const readable = Readable.from([bytes('a\n1\n"open')]);
+		const rows = readCsvRows(readable);
+		expect((await rows.next()).value).toMatchObject({ row: 0 });
+		await expect(rows.next()).rejects.toMatchObject({ reason: 'TRUNCATED_QUOTE' });
+		expect(await rows.next()).toEqual({ done: true, value: undefined });
+		expect(readable.destroyed).toBe(true);
+	});
+
+	it('passes on an error of the stream itself', async () => {
+		async function* broken(): AsyncGenerator<Buffer> {
+			yield bytes('a\n1\n');
+			throw new Error('binary data store failed');
+		}
+		const { records, error } = await settle(readCsvRows(broken()));
+		expect(records).toHaveLength(1);
+		expect(error).toEqual(new Error('binary data store failed'));
+	});
+
+	it('stops reading after return()', async () => {
+		const rows = readCsvRows([bytes('a\n1\n2\n')]);
+		await rows.next();
+		expect(await rows.return()).toEqual({ done: true, value: undefined });
+		expect(await rows.next()).toEqual({ done: true, value: undefined });
 	});
 
 	it('reads 100,000 rows in 256 KiB chunks with the right numbers', async () => {

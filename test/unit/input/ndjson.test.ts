@@ -161,6 +161,6 @@ describe('readNdjsonRows: line cap', () => {
 	});
 
 	it('refuses a cap that is not a positive number', async () => {
-		await expect(read('{}\n', { maxLineBytes: -1 })).rejects.toThrow(RangeError);
+		expect(() => readNdjsonRows([], { maxLineBytes: -1 })).toThrow(RangeError);
 	});
 });
