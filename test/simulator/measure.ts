@@ -1,13 +1,17 @@
 // Capacity check: seeds 1,000,000 members, then a separate client process sends 2,000 batch
-// upserts of 500 (10 at a time, zero latency). Prints times, the server's CPU time and memory.
-// Run: npx tsx test/simulator/measure.ts (MEMBERS=100000 for a smaller run)
+// upserts of 500 (10 at a time). Prints times, the server's CPU time and memory.
+// Run: npx tsx test/simulator/measure.ts
+// MEMBERS=100000 for a smaller run; SCALE=0.02 to apply the reference latency model scaled,
+// and compare the run with the model's lower bound.
 import { fork } from 'node:child_process';
 import { createRequestFn } from './client';
+import { REFERENCE_LATENCY } from './latency';
 import { start } from './server';
 
 const MEMBERS = Number(process.env.MEMBERS ?? 1_000_000);
 const BATCH = 500;
 const CONCURRENCY = 10;
+const SCALE = process.env.SCALE ? Number(process.env.SCALE) : undefined;
 const mb = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MB`;
 
 async function client(url: string, apiKey: string, listId: string): Promise<void> {
@@ -32,7 +36,7 @@ async function client(url: string, apiKey: string, listId: string): Promise<void
 }
 
 async function server(): Promise<void> {
-	const sim = await start();
+	const sim = await start(SCALE === undefined ? {} : { latency: { ...REFERENCE_LATENCY, scale: SCALE } });
 	const listId = sim.state.addList({ name: 'Capacity', mergeFields: [{ tag: 'LTV', type: 'number' }] });
 	let t = Date.now();
 	for (let i = 0; i < MEMBERS; i++) {
@@ -57,6 +61,11 @@ async function server(): Promise<void> {
 			`rss ${mb(process.memoryUsage().rss)}; members ${sim.state.lists.get(listId)!.members.size}; ` +
 			`max in flight ${sim.state.maxInFlightSeen}`,
 	);
+	if (SCALE !== undefined) {
+		const { fixedMs, perMemberMs } = REFERENCE_LATENCY.upsert;
+		const bound = (batches * (fixedMs + perMemberMs * BATCH) * SCALE) / CONCURRENCY;
+		console.log(`latency model lower bound at scale ${SCALE}: ${Math.round(bound)} ms (${Math.round((100 * ms) / bound)}% of it used)`);
+	}
 	await sim.stop();
 }
 
