@@ -102,7 +102,7 @@ export function renderSvg(results: BenchResult[], title: string): string {
 
 	// Right panels: small bar charts with target lines.
 	const px = 830;
-	const pw = 240;
+	const pw = 150;
 	const panel = (py: number, ph: number, heading: string, target: number, targetLabel: string, better: 'higher' | 'lower', get: (r: BenchResult) => number, fmt: (v: number) => string): void => {
 		out.push(text(px, py - 10, heading, 'font-size="12" font-weight="bold"'));
 		const max = Math.max(target * 1.25, ...results.map(get)) * 1.05;
@@ -113,7 +113,8 @@ export function renderSvg(results: BenchResult[], title: string): string {
 			const ok = better === 'higher' ? v >= target : v <= target;
 			const y = py + i * (bh + 3);
 			out.push(`<rect x="${px}" y="${y.toFixed(1)}" width="${Math.max(1, sx(v)).toFixed(1)}" height="${bh.toFixed(1)}" fill="${ok ? '#31a354' : '#de2d26'}"/>`);
-			out.push(text(px + 3, y + bh - 3, `${r.size >= 1e6 ? r.size / 1e6 + 'M' : r.size / 1e3 + 'k'} ${r.input}: ${fmt(v)}`, 'font-size="9" fill="#fff"'));
+			const label = `${r.size >= 1e6 ? r.size / 1e6 + 'M' : r.size / 1e3 + 'k'} ${r.input}: ${fmt(v)}`;
+			out.push(text(px + Math.max(1, sx(v)) + 3, y + bh - 3, label, 'font-size="9" fill="#333"'));
 		});
 		const tx = px + sx(target);
 		const bottom = py + results.length * (bh + 3);

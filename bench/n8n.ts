@@ -247,7 +247,9 @@ async function main(): Promise<void> {
 	log(`wrote ${args.json}`);
 }
 
-main().catch((error: unknown) => {
-	console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-	process.exit(1);
-});
+if (require.main === module) {
+	main().catch((error: unknown) => {
+		console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+		process.exit(1);
+	});
+}

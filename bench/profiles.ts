@@ -7,9 +7,9 @@
 // Mix (per row, drawn from the row's own PRNG): 1% invalid emails, 1% duplicates (an earlier
 // person's email in another letter case), 2% unconsented, the rest valid. Every profile carries
 // first and last name, three merge fields of different types (LTV number, JOINED date, PLAN
-// dropdown value) and one of five segments (weighted: Newsletter 35%, Loyal 20%, Trial 20%,
-// Churn Risk 15%, VIP 10%). One segment per profile because a CSV cell holds one segment name
-// (the node does not split cells), and both input kinds carry the same data.
+// dropdown value) and one or two of five segments (first one weighted: Newsletter 35%, Loyal
+// 20%, Trial 20%, Churn Risk 15%, VIP 10%; a second, different one for 40% of profiles). Items
+// carry the segments as a list, the CSV as one cell with the names separated by commas.
 
 import { createWriteStream, mkdirSync, statSync, existsSync, renameSync } from 'fs';
 import { dirname, join } from 'path';
@@ -28,8 +28,8 @@ export interface Profile {
 	joined: string;
 	/** One of PLANS. */
 	plan: string;
-	/** One of SEGMENTS. */
-	segment: string;
+	/** One or two of SEGMENTS. */
+	segments: string[];
 	consent: boolean;
 }
 
@@ -155,7 +155,12 @@ export function makeRow(seed: number, i: number): GeneratedRow {
 	const joined = new Date(Date.UTC(2025, 5, 30) - days * 86400000).toISOString().slice(0, 10);
 	const plan = rng() < 0.6 ? 'Free' : rng() < 0.75 ? 'Pro' : 'Enterprise';
 	const s = rng();
-	const segment = s < 0.35 ? 'Newsletter' : s < 0.55 ? 'Loyal' : s < 0.75 ? 'Trial' : s < 0.9 ? 'Churn Risk' : 'VIP';
+	const first = s < 0.35 ? 'Newsletter' : s < 0.55 ? 'Loyal' : s < 0.75 ? 'Trial' : s < 0.9 ? 'Churn Risk' : 'VIP';
+	const segments = [first];
+	if (rng() < 0.4) {
+		const others = SEGMENTS.filter((name) => name !== first);
+		segments.push(others[Math.floor(rng() * others.length)]);
+	}
 	return {
 		kind,
 		profile: {
@@ -165,7 +170,7 @@ export function makeRow(seed: number, i: number): GeneratedRow {
 			ltv,
 			joined,
 			plan,
-			segment,
+			segments,
 			consent: kind !== 'unconsented',
 		},
 	};
@@ -188,7 +193,7 @@ export function expectedCounts(n: number, seed: number): Record<RowKind, number>
 	return counts;
 }
 
-export const CSV_HEADER = ['email', 'first_name', 'last_name', 'ltv', 'joined', 'plan', 'segment', 'consent'];
+export const CSV_HEADER = ['email', 'first_name', 'last_name', 'ltv', 'joined', 'plan', 'segments', 'consent'];
 
 function csvField(s: string): string {
 	return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -202,7 +207,7 @@ export function csvLine(p: Profile): string {
 		String(p.ltv),
 		p.joined,
 		p.plan,
-		csvField(p.segment),
+		csvField(p.segments.join(',')),
 		p.consent ? 'true' : 'false',
 	].join(',');
 }

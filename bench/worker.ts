@@ -79,7 +79,7 @@ export function nodeParameters(listId: string, input: InputKind): Record<string,
 			],
 		},
 		segmentSource: 'field',
-		segmentField: 'segment',
+		segmentField: 'segments',
 		segments: SEGMENTS.join(', '),
 		options: { statusIfNew: 'subscribed', consentField: 'consent', maxProfiles: 2_000_000, maxConcurrency: 10 },
 	};
