@@ -1,5 +1,3 @@
-import { Buffer } from 'node:buffer';
-
 import { InputFileError } from './errors';
 import type { ByteChunks, InputRecord } from './types';
 import { MIB, formatBytes } from './types';

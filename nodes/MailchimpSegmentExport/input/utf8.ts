@@ -1,5 +1,3 @@
-import { Buffer, isUtf8 } from 'node:buffer';
-
 /** Thrown by {@link Utf8StreamDecoder}; the readers turn it into an InputFileError with a line number. */
 export class InvalidUtf8Error extends Error {
 	/** The decoded text of the current chunk before the first invalid byte. */
@@ -49,11 +47,12 @@ export class Utf8StreamDecoder {
 		if (end < bytes.length) this.carry = Buffer.from(bytes.subarray(end));
 		if (end === 0) return '';
 		const whole = end === bytes.length ? bytes : bytes.subarray(0, end);
-		if (!isUtf8(whole)) {
+		const text = decodeStrict(whole);
+		if (text === undefined) {
 			const bad = firstInvalidOffset(whole);
 			throw new InvalidUtf8Error(this.stripBom(whole.toString('utf8', 0, bad)), this.hint());
 		}
-		return this.stripBom(whole.toString('utf8'));
+		return this.stripBom(text);
 	}
 
 	/** Call at the end of the stream: throws if the file ends inside a multi-byte character. */
@@ -76,6 +75,18 @@ export class Utf8StreamDecoder {
 			return 'The file looks like UTF-16: save it as UTF-8 (in Excel: "CSV UTF-8").';
 		}
 		return 'Save the file as UTF-8 (in Excel: "CSV UTF-8").';
+	}
+}
+
+// Buffer's isUtf8 would need an import of node:buffer, which n8n Cloud's rules refuse.
+const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The text of `b`, or undefined when it is not valid UTF-8. */
+function decodeStrict(b: Uint8Array): string | undefined {
+	try {
+		return strictDecoder.decode(b);
+	} catch {
+		return undefined;
 	}
 }
 
