@@ -110,7 +110,7 @@ export interface SimulatorOptions {
 	faults?: FaultOptions;
 	/** Validate request bodies against the API definition. Default true. */
 	validate?: boolean;
-	/** Newest entries kept in `requestLog`. Default 200,000. */
+	/** When `requestLog` grows past this, its older half is dropped. Default 200,000. */
 	requestLogLimit?: number;
 }
 
