@@ -150,7 +150,7 @@ export function ensureN8n(opts: InstallOptions = {}): N8nInstall {
 		fs.mkdirSync(dir, { recursive: true });
 		for (const f of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(manifestDir, f), path.join(dir, f));
 		// npm must run on the same node that runs n8n (native modules are built for its ABI).
-		const env = { ...process.env, PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH ?? ''}` };
+		const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH ?? ''}` };
 		delete env.npm_config_prefix;
 		const npmCli = npmCliFor(nodeBin);
 		run(nodeBin, [npmCli, 'ci', '--no-audit', '--no-fund', '--loglevel=error'], dir, env, log);

@@ -91,7 +91,7 @@ export function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
 export async function serveJson(body: () => unknown): Promise<{ url: string; hits: number; close(): Promise<void> }> {
 	const { createServer } = await import('node:http');
 	const state = { hits: 0 };
-	const server = createServer((req, res) => {
+	const server = createServer((_req, res) => {
 		state.hits++;
 		const text = JSON.stringify(body());
 		res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });

@@ -63,8 +63,9 @@ describe('scenario 5: CRM (HTTP Request) + CSV (Extract from File) merged by the
 		expect(rejected).toEqual([expect.objectContaining({ email: 'bad-email', index: 5 })]);
 		const st = g.sim.state;
 		expect(st.tagMembers(listId, 'VIP').sort()).toEqual(['ada@example.com', 'bea@example.com', 'shared@example.com']);
-		expect(st.tagMembers(listId, 'Churn risk').sort()).toEqual(['cal@example.com']);
-		// Merge appends the CSV after the CRM; the last occurrence of an email wins.
+		// The profile in both sources carries the segments of both rows...
+		expect(st.tagMembers(listId, 'Churn risk').sort()).toEqual(['cal@example.com', 'shared@example.com']);
+		// ...and the merge fields of the last one (Merge appends the CSV after the CRM).
 		expect(st.member(listId, 'shared@example.com')?.merge_fields).toMatchObject({ FNAME: 'FromCsv' });
 		assertNoSecretsSaved(g, [r.stdout, r.stderr]);
 	});

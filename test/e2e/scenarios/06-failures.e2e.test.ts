@@ -42,13 +42,19 @@ describe('scenario 6: failures stop the execution before any write', () => {
 			message: /audience|not found|doesnotexist/i,
 		},
 	];
+	const prepared = new Map<string, WorkflowJson>();
+
+	// One import of every credential and workflow (each n8n CLI command boots n8n: ~10 s).
+	beforeAll(async () => {
+		const made = cases.map((c) => ({ c, ...c.make() }));
+		for (const m of made) prepared.set(m.c.title, workflow(`e2e 6: ${m.c.title}`, m.cred, m.list));
+		await g.home.importCredentials(made.map((m) => m.cred));
+		await g.home.importWorkflows([...prepared.values()]);
+	});
 
 	for (const c of cases) {
 		it(`fails with ${c.title}`, async () => {
-			const { cred, list } = c.make();
-			const wf = workflow(`e2e 6: ${c.title}`, cred, list);
-			await g.home.importCredentials([cred]);
-			await g.home.importWorkflows([wf]);
+			const wf = prepared.get(c.title)!;
 			const before = g.sim.state.requestLog.length;
 			const r = await timed(`scenario 6 (${c.title}) execute`, () => g.home.execute(wf.id));
 			expect(r.ok).toBe(false);
