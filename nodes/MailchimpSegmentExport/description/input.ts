@@ -49,4 +49,19 @@ export const inputProperties: INodeProperties[] = [
 		default: 'csv',
 		displayOptions: { show: { inputSource: ['binary'] } },
 	},
+	{
+		displayName: 'Delimiter',
+		name: 'csvDelimiter',
+		type: 'options',
+		options: [
+			{ name: 'Comma (,)', value: ',' },
+			{ name: 'Pipe (|)', value: '|' },
+			{ name: 'Semicolon (;)', value: ';' },
+			{ name: 'Tab', value: '\t' },
+		],
+		default: ',',
+		description:
+			'The character between the columns. Spreadsheets saved in regions that write decimal commas often use semicolons.',
+		displayOptions: { show: { inputSource: ['binary'], fileFormat: ['csv'] } },
+	},
 ];

@@ -27,7 +27,7 @@ export async function executeExport(this: IExecuteFunctions): Promise<INodeExecu
 				: binarySource(
 						this,
 						findFiles(this, items, parameters.input.binaryProperty),
-						parameters.input.fileFormat,
+						parameters.input,
 						mappedColumns(parameters.options),
 					);
 

@@ -13,7 +13,7 @@ export type FileFormat = 'csv' | 'ndjson';
 
 export type InputConfig =
 	| { kind: 'items' }
-	| { kind: 'binary'; binaryProperty: string; fileFormat: FileFormat };
+	| { kind: 'binary'; binaryProperty: string; fileFormat: FileFormat; csvDelimiter: string };
 
 export interface NodeParameters {
 	authentication: Authentication;
@@ -74,6 +74,18 @@ function attributesOf(ctx: IExecuteFunctions, value: unknown): AttributeMapping[
 	return attributes;
 }
 
+const DELIMITERS = [',', ';', '\t', '|'];
+
+function csvDelimiter(ctx: IExecuteFunctions, value: unknown): string {
+	const delimiter = typeof value === 'string' && value !== '' ? value : ',';
+	if (!DELIMITERS.includes(delimiter)) {
+		throw new NodeOperationError(ctx.getNode(), `Unknown CSV delimiter ${JSON.stringify(delimiter)}`, {
+			description: 'Choose comma, semicolon, tab or pipe under Delimiter.',
+		});
+	}
+	return delimiter;
+}
+
 export function readParameters(ctx: IExecuteFunctions): NodeParameters {
 	const node = ctx.getNode();
 	const get = (name: string, fallback?: unknown): unknown => ctx.getNodeParameter(name, 0, fallback);
@@ -92,6 +104,7 @@ export function readParameters(ctx: IExecuteFunctions): NodeParameters {
 					kind: 'binary',
 					binaryProperty: text(get('binaryProperty', 'data')) || 'data',
 					fileFormat: text(get('fileFormat', 'csv')) === 'ndjson' ? 'ndjson' : 'csv',
+					csvDelimiter: csvDelimiter(ctx, get('csvDelimiter', ',')),
 				}
 			: { kind: 'items' };
 

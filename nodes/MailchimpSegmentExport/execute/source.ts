@@ -70,13 +70,16 @@ async function openFile(ctx: IExecuteFunctions, file: CarriedFile): Promise<Byte
 export function binarySource(
 	ctx: IExecuteFunctions,
 	files: CarriedFile[],
-	format: FileFormat,
+	format: { fileFormat: FileFormat; csvDelimiter?: string },
 	columns: string[] = [],
 ): ProfileSource {
 	const read = (file: CarriedFile, bytes: ByteChunks): AsyncIterable<InputRecord<unknown>> =>
-		format === 'ndjson'
+		format.fileFormat === 'ndjson'
 			? readNdjsonRows(bytes)
-			: readCsvRows(bytes, { onHeader: (header) => checkColumns(ctx, header, columns, file.itemIndex) });
+			: readCsvRows(bytes, {
+					delimiter: format.csvDelimiter,
+					onHeader: (header) => checkColumns(ctx, header, columns, file.itemIndex),
+				});
 	return async function* (): AsyncGenerator<ProfileRow> {
 		for (const file of files) {
 			const rows = read(file, await openFile(ctx, file));

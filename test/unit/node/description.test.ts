@@ -37,6 +37,7 @@ describe('node description', () => {
 			inputSource: 'items',
 			binaryProperty: 'data',
 			fileFormat: 'csv',
+			csvDelimiter: ',',
 			emailField: 'email',
 			firstNameField: '',
 			lastNameField: '',

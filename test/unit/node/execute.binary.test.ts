@@ -71,6 +71,17 @@ describe('execute: binary CSV input', () => {
 		expect(context.requests.length).toBeGreaterThan(0);
 	});
 
+	it('reads a semicolon-separated file when Delimiter says so', async () => {
+		const { summary } = await runNode({
+			items: [{ json: {}, binary: { data: binaryItem('email;segments\nsemi@example.com;"VIP, Churn risk"\n') } }],
+			credentials: credentials(),
+			params: { audience: audience(listId), inputSource: 'binary', csvDelimiter: ';' },
+		});
+		expect(summary[0].json).toMatchObject({ exported: 1, rejected: 0 });
+		expect(sim.state.tagMembers(listId, 'VIP')).toContain('semi@example.com');
+		expect(sim.state.tagMembers(listId, 'Churn risk')).toContain('semi@example.com');
+	});
+
 	it('a custom binary property name', async () => {
 		const { summary } = await runNode({
 			items: [{ json: {}, binary: { profiles: binaryItem('email,segments\nz@example.com,VIP\n') } }],
