@@ -40,11 +40,11 @@ export const ALL_ATTRIBUTES: ExportOptions['mapping']['attributes'] = [
 
 export const FAST_RETRY = { maxTries: 20, baseDelayMs: 1, maxDelayMs: 5 };
 
-/** A sleep that waits a macrotask (so timers and sockets progress) and honours the signal. */
+/** A real but capped sleep (at most 50 ms; tests use small retry delays) that honours the signal. */
 export const shortSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
 	new Promise((resolve, reject) => {
 		if (signal?.aborted) return reject(new Error('aborted'));
-		setTimeout(resolve, Math.min(ms, 5));
+		setTimeout(resolve, Math.min(ms, 50));
 	});
 
 export function exportOptions(listId: string, over: Partial<ExportOptions> = {}): ExportOptions {
