@@ -41,5 +41,6 @@ export function seedDemoAudience(state: SimulatorState, seed: number, count = 20
 		});
 	}
 	state.forget(listId, 'forgotten@demo.example.com');
+	for (let i = 1; i <= 5; i++) state.archive(listId, `archived${i}@demo.example.com`, true);
 	return listId;
 }

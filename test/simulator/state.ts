@@ -72,6 +72,11 @@ const DEFAULT_FIELDS: MergeFieldSpec[] = [
 export class List {
 	readonly members = new Map<string, Member>();
 	readonly forgotten = new Set<string>();
+	/**
+	 * Archived contacts (removed from the audience, not forgotten) by hash: true when locked in a
+	 * compliance state, as contacts archived after an unsubscribe or a bounce are.
+	 */
+	readonly archived = new Map<string, boolean>();
 	readonly segments = new Map<number, Segment>();
 	readonly mergeFields = new Map<string, MergeField>();
 	readonly requiredTags: string[];
@@ -186,10 +191,27 @@ export class SimulatorState {
 		const old = list.members.get(hash);
 		if (old) list.counts[old.status]--;
 		list.forgotten.delete(hash);
+		list.archived.delete(hash);
 		const merge = seed.mergeFields && Object.keys(seed.mergeFields).length ? { ...seed.mergeFields } : undefined;
 		list.insert(hash, new Member(seed.email, seed.status ?? 'subscribed', merge, seed.locked ?? false, Date.now()));
 		for (const name of seed.tags ?? []) (list.segmentByName(name) ?? list.createSegment(name)).add(hash);
 		return hash;
+	}
+
+	/**
+	 * Archives a contact: it leaves the audience and its tags, and an upsert adds it again as a
+	 * new member, unless it is locked and would be subscribed.
+	 */
+	archive(listId: string, email: string, locked: boolean): void {
+		const list = this.requireList(listId);
+		const hash = subscriberHash(email);
+		const member = list.members.get(hash);
+		if (member) {
+			list.counts[member.status]--;
+			list.members.delete(hash);
+		}
+		for (const segment of list.segments.values()) segment.remove(hash);
+		list.archived.set(hash, locked);
 	}
 
 	/** Permanently deletes a contact: it can never be imported again. */

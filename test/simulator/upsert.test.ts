@@ -225,6 +225,29 @@ describe('compliance', () => {
 		expect(pending.updated_members[0].status).toBe('pending');
 	});
 
+	test('an archived contact comes back as new, unless it is locked and would be subscribed', async () => {
+		sim.state.archive(listId, 'gone@example.com', false);
+		sim.state.archive(listId, 'gone-locked@example.com', true);
+		const out = await batch({
+			update_existing: true,
+			members: [
+				{ email_address: 'gone@example.com', status_if_new: 'subscribed' },
+				{ email_address: 'gone-locked@example.com', status_if_new: 'subscribed' },
+			],
+		});
+		expect(out.total_created).toBe(1);
+		expect(out.errors).toEqual([
+			expect.objectContaining({
+				email_address: 'gone-locked@example.com',
+				error: 'gone-locked@example.com is in a compliance state due to unsubscribe, bounce, or compliance review and cannot be subscribed.',
+			}),
+		]);
+		expect(sim.state.member(listId, 'gone@example.com')?.status).toBe('subscribed');
+		expect(sim.state.member(listId, 'gone-locked@example.com')).toBeUndefined();
+		const pending = await batch({ update_existing: true, members: [{ email_address: 'gone-locked@example.com', status_if_new: 'pending' }] });
+		expect(pending.new_members[0]).toMatchObject({ status: 'pending' });
+	});
+
 	test('PUT answers compliance and forgotten as problem documents', async () => {
 		const put = (email: string) =>
 			simulatorRequest(sim, {

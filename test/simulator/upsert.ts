@@ -67,7 +67,8 @@ export function upsertMember(list: List, input: MemberInput, rules: UpsertRules)
 		const message = 'Please provide a status for new members (status or status_if_new).';
 		return rowError('Invalid Resource', message, 'status', message);
 	}
-	if (existing?.locked && status === 'subscribed' && existing.status !== 'subscribed') {
+	const locked = existing ? existing.locked : list.archived.get(hash) === true;
+	if (locked && status === 'subscribed' && existing?.status !== 'subscribed') {
 		return rowError(
 			'Member In Compliance State',
 			`${email} is in a compliance state due to unsubscribe, bounce, or compliance review and cannot be subscribed.`,
@@ -87,7 +88,8 @@ export function upsertMember(list: List, input: MemberInput, rules: UpsertRules)
 		existing.merge = merge.values;
 		existing.changed = now;
 	} else {
-		member = new Member(email, status, merge.values, false, now);
+		member = new Member(email, status, merge.values, locked, now);
+		list.archived.delete(hash);
 		list.insert(hash, member);
 	}
 	if (input.tags) applyTags(list, hash, input.tags, rules.syncTags);

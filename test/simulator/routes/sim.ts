@@ -18,6 +18,8 @@ const members = z.object({
 	members: z.array(memberSeed).default([]),
 	/** Emails to add as permanently deleted contacts. */
 	forgotten: z.array(z.string()).default([]),
+	/** Contacts archived (not in the audience); locked ones cannot be subscribed again. */
+	archived: z.array(z.object({ email: z.string(), locked: z.boolean().default(false) })).default([]),
 });
 const mergeField = z.object({
 	tag: z.string(),
@@ -64,10 +66,15 @@ function parse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, body: unknown): T
 	return result.data;
 }
 
-function seedMembers(state: SimulatorState, listId: string, body: { members: MemberSeed[]; forgotten: string[] }): number {
+function seedMembers(
+	state: SimulatorState,
+	listId: string,
+	body: { members: MemberSeed[]; forgotten: string[]; archived: Array<{ email: string; locked: boolean }> },
+): number {
 	for (const member of body.members) state.addMember(listId, member);
 	for (const email of body.forgotten) state.forget(listId, email);
-	return body.members.length + body.forgotten.length;
+	for (const contact of body.archived) state.archive(listId, contact.email, contact.locked);
+	return body.members.length + body.forgotten.length + body.archived.length;
 }
 
 function requireList(state: SimulatorState, listId: string): void {

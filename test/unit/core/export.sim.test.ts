@@ -95,6 +95,24 @@ describe('runExport against the simulator', () => {
 		checkInvariant(summary);
 	});
 
+	it('a locked contact is one rejected row with Mailchimp\'s compliance message; the rest of its batch lands', async () => {
+		const { sim, listId, request } = await setup();
+		sim.state.archive(listId, 'locked@example.com', true);
+		const data = [...people(4), { email: 'Locked@example.com', segment: 'vip' }, ...people(3).map((p, i) => ({ ...p, email: `late${i}@example.com` }))];
+		const { summary, rejected } = await run(request, data, { listId });
+		expect(summary).toMatchObject({ profilesIn: 8, exported: 7, rejected: 1, partial: false });
+		expect(rejected).toEqual([
+			expect.objectContaining({
+				index: 4,
+				email: 'Locked@example.com',
+				reason: expect.stringContaining('is in a compliance state due to unsubscribe, bounce, or compliance review and cannot be subscribed'),
+			}),
+		]);
+		expect(sim.state.member(listId, 'locked@example.com')).toBeUndefined();
+		expect(sim.state.tagMembers(listId, 'vip')).not.toContain('locked@example.com');
+		checkInvariant(summary);
+	});
+
 	it('duplicates, consent, segment selection and the invariant', async () => {
 		const { sim, listId, request } = await setup();
 		const data = [
