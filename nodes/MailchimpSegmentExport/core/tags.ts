@@ -3,7 +3,7 @@
 // unsubscribe, archive or delete).
 
 import { MAX_BATCH, createStaticSegment, listSegmentMembers, listStaticSegments, updateSegmentMembers } from './client';
-import { RequestFailedError } from './errors';
+import { ExportError, RequestFailedError } from './errors';
 import type { MemberIndex } from './plan';
 import type { Report } from './report';
 import type { Runner } from './runner';
@@ -32,11 +32,29 @@ export async function ensureTags(runner: Runner, listId: string, names: readonly
 			targets
 				.filter((t) => t.tagId === null)
 				.map(async (t) => {
-					t.tagId = (await createStaticSegment(runner.call, listId, t.name)).id;
+					t.tagId = await createTag(runner, listId, t.name);
 				}),
 		);
 	}
 	return targets;
+}
+
+/**
+ * Creates a tag. Creating is not idempotent: when a create was done but its answer was lost
+ * (a timeout, a connection reset) the retry is refused with a 400 because the tag exists now.
+ * Then the tag is looked up again by name; the 400 stands only when it is really not there.
+ */
+async function createTag(runner: Runner, listId: string, name: string): Promise<number> {
+	const created = await createStaticSegment(runner.call, listId, name).then(
+		(segment) => segment.id,
+		(error: unknown) => error,
+	);
+	if (typeof created === 'number') return created;
+	if (!(created instanceof ExportError) || created.httpStatus !== 400) throw created;
+	const existing = await listStaticSegments(runner.call, listId);
+	const found = existing.find((s) => s.name === name) ?? existing.find((s) => s.name.toLowerCase() === name.toLowerCase());
+	if (found === undefined) throw created;
+	return found.id;
 }
 
 /**

@@ -68,7 +68,7 @@ describe('faults at scale', () => {
 	}, 120_000);
 
 	it('answers slower than the client timeout: retried as network errors, exact audience', async () => {
-		audience = await startAudience({ seed: 3, maxConnections: 40, faults: { slowRate: 0.1, slowMs: 150 } }, 60);
+		audience = await startAudience({ seed: 3, maxConnections: 40, faults: { slowRate: 0.15, slowMs: 1200 } }, 800);
 		const { sim, listId } = audience;
 		const data = people(5_000);
 		const result = await runExport(rowsOf(data), exportOptions(listId, { mapping, retry: RETRY }), { request: audience.direct, sleep: shortSleep });
@@ -78,7 +78,10 @@ describe('faults at scale', () => {
 		expectExactAudience(sim, listId, data);
 		expect(sim.state.counters.faults.slow).toBeGreaterThan(0);
 		expect(result.summary.retries).toBeGreaterThan(0);
-		expect(result.summary.retries).toBe(failedTries(sim));
+		// A tag create whose answer was lost is refused (400, it exists now) when retried; the core finds the tag instead.
+		const refusedCreates = badRequests(sim);
+		for (const e of refusedCreates) expect(e.path).toBe(`/3.0/lists/${listId}/segments`);
+		expect(sim.state.tags(listId).map((t) => t.name).sort()).toEqual(['all', 'vip']);
 	});
 
 	it('403 throttling under load (a bare limit 403, as Mailchimp sometimes answers): retried, exact audience', async () => {
