@@ -56,7 +56,7 @@ export async function runExport(source: ProfileSource, options: ExportOptions, d
 
 		index = await buildPlan(source, mapper, checked.maxProfiles, report, () => runner.throwIfCancelled());
 
-		targets = await ensureTags(runner, checked.listId, mapper.segments.names, checked.dryRun);
+		targets = await ensureTags(runner, checked.listId, mapper.segments.names, index.usedSegments(), checked.dryRun);
 		const sender = new Sender({
 			runner,
 			listId: checked.listId,

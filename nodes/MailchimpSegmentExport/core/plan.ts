@@ -94,6 +94,16 @@ export class MemberIndex {
 		return out;
 	}
 
+	/** The segments at least one member to send is in. */
+	usedSegments(): Set<number> {
+		let bits = 0;
+		for (let ord = 0; ord < this.size; ord++) bits |= this.segmentBits[ord];
+		const used = new Set<number>();
+		for (let s = 0; bits !== 0; s++, bits >>>= 1) if ((bits & 1) !== 0) used.add(s);
+		for (const extra of this.extraSegments.values()) for (const s of extra) used.add(s);
+		return used;
+	}
+
 	/** Emails by ordinal for the few ordinals asked (a scan of the Map). */
 	emailsOf(ords: Set<number>): Map<number, string> {
 		const out = new Map<number, string>();

@@ -14,8 +14,17 @@ export interface TagTarget extends SegmentReport {
 	segment: number;
 }
 
-/** Finds each segment's tag (names compared case-insensitively), creating the missing ones unless dry run. */
-export async function ensureTags(runner: Runner, listId: string, names: readonly string[], dryRun: boolean): Promise<TagTarget[]> {
+/**
+ * Finds each segment's tag (names compared case-insensitively) and creates the missing ones that
+ * will get members (`used`), unless dry run: rows rejected before sending leave no empty tag.
+ */
+export async function ensureTags(
+	runner: Runner,
+	listId: string,
+	names: readonly string[],
+	used: ReadonlySet<number>,
+	dryRun: boolean,
+): Promise<TagTarget[]> {
 	const existing = await listStaticSegments(runner.call, listId);
 	const exact = new Map(existing.map((s) => [s.name, s.id]));
 	const folded = new Map<string, number>();
@@ -30,7 +39,7 @@ export async function ensureTags(runner: Runner, listId: string, names: readonly
 	if (!dryRun) {
 		await Promise.all(
 			targets
-				.filter((t) => t.tagId === null)
+				.filter((t) => t.tagId === null && used.has(t.segment))
 				.map(async (t) => {
 					t.tagId = await createTag(runner, listId, t.name);
 				}),

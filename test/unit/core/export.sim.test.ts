@@ -113,6 +113,15 @@ describe('runExport against the simulator', () => {
 		checkInvariant(summary);
 	});
 
+	it('creates no tag for a segment whose every row was rejected before sending', async () => {
+		const { sim, listId, request } = await setup();
+		const { summary } = await run(request, [...people(2), { email: 'not-an-email', segment: 'ghost' }], { listId });
+		expect(summary).toMatchObject({ exported: 2, rejected: 1 });
+		expect(summary.segments).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'ghost', tagId: null, added: 0 })]));
+		expect(sim.state.tags(listId).map((t) => t.name)).toEqual(['vip']);
+		checkInvariant(summary);
+	});
+
 	it('duplicates, consent, segment selection and the invariant', async () => {
 		const { sim, listId, request } = await setup();
 		const data = [
