@@ -205,6 +205,7 @@ export async function start(options: SimulatorOptions = {}): Promise<Simulator> 
 		} else if (url.pathname.startsWith('/_sim/')) {
 			handling = handleSimRequest(req, res, url);
 		} else if (req.method === 'GET' && url.pathname === '/oauth2/metadata') {
+			res.once('close', () => state.log({ method: 'GET', path: url.pathname, status: 200, at: started, ms: Date.now() - started }));
 			handling = Promise.resolve(send(res, 200, oauthMetadata(req.headers.authorization, options.oauthToken)));
 		} else {
 			handling = Promise.reject(new ApiError(404, 'Resource Not Found', 'The requested resource could not be found.'));

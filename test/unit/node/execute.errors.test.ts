@@ -38,6 +38,16 @@ describe('execute: errors', () => {
 		expect(sim.state.requestLog).toHaveLength(0);
 	});
 
+	it('refuses OAuth2 without consent before any request, the metadata lookup included', async () => {
+		const run = runNode({
+			items,
+			credentials: { [OAUTH2_CREDENTIAL]: oAuth2Credentials(sim, TOKEN, { consent: false }) },
+			params: { authentication: 'oAuth2', audience: audience(listId) },
+		});
+		await expect(run).rejects.toThrow(/privacy and compliance notice/);
+		expect(sim.state.requestLog).toHaveLength(0);
+	});
+
 	it('no audience selected', async () => {
 		const run = runNode({ items, credentials: credentials(), params: { audience: audience('') } });
 		await expect(run).rejects.toMatchObject({ message: 'No audience is selected' });
@@ -134,6 +144,7 @@ describe('execute: OAuth2', () => {
 		expect(summary[0].json).toMatchObject({ exported: 2 });
 		expect(sim.state.tagMembers(listId, 'VIP')).toHaveLength(2);
 		expect(context.requests[0].url).toContain('/oauth2/metadata');
+		expect(sim.state.requestLog.filter((entry) => entry.path === '/oauth2/metadata')).toHaveLength(1);
 		expect(context.requests.slice(1).every((request) => request.credentialType === OAUTH2_CREDENTIAL)).toBe(true);
 	});
 
