@@ -75,6 +75,8 @@ export function writes(sim: Simulator, since = 0): Array<{ method: string; path:
 
 /** Throws when any file n8n keeps (database, logs, config) contains a secret. */
 export function assertNoSecretsSaved(group: Group, extraTexts: string[] = []): void {
+	// Positive control: the executions' run data was saved where we look (else the check proves nothing).
+	if (group.home.findSecrets(['lastNodeExecuted']).length === 0) throw new Error('no saved execution data found in the n8n user folder');
 	const files = group.home.findSecrets(group.secrets);
 	const inTexts = extraTexts.filter((t) => group.secrets.some((s) => t.includes(s)));
 	if (files.length > 0 || inTexts.length > 0) {

@@ -1,0 +1,71 @@
+/**
+ * Takes docs/node-in-editor.png: the node in a real n8n editor, in a real headless browser.
+ * Needs Debian's chromium (`apt-get install -y chromium`); playwright-core is installed from
+ * this folder's package.json + lockfile into a cache folder keyed on them (no browser download).
+ *
+ *   npx tsx test/e2e/screenshot/take.ts [out.png]
+ */
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { cacheRoot, REPO_ROOT } from '../harness/install';
+import { NODE_TYPE } from '../harness/n8n';
+import { bringUp, step } from '../../../scripts/demo-stack';
+
+function playwrightCore(): any {
+	const h = createHash('sha256');
+	for (const f of ['package.json', 'package-lock.json']) h.update(fs.readFileSync(path.join(__dirname, f)));
+	const dir = path.join(cacheRoot(), `playwright-${h.digest('hex').slice(0, 16)}`);
+	if (!fs.existsSync(path.join(dir, '.install-ok'))) {
+		fs.rmSync(dir, { recursive: true, force: true });
+		fs.mkdirSync(dir, { recursive: true });
+		for (const f of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(__dirname, f), path.join(dir, f));
+		const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
+		if (r.status !== 0) throw new Error('npm ci of playwright-core failed');
+		fs.writeFileSync(path.join(dir, '.install-ok'), new Date().toISOString());
+	}
+	return require(path.join(dir, 'node_modules', 'playwright-core'));
+}
+
+const OUT = path.resolve(process.argv[2] ?? path.join(REPO_ROOT, 'docs', 'node-in-editor.png'));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
+
+async function main(): Promise<void> {
+	if (!CHROMIUM) throw new Error('no chromium: apt-get install -y chromium');
+	const stack = await bringUp({ simulatorPort: 0 });
+	try {
+		const { chromium } = playwrightCore();
+		const server = await stack.home.start();
+		await server.setupOwner();
+		const wf = stack.workflows.find((w) => w.nodes.some((n) => n.type === 'n8n-nodes-base.readWriteFile')) ?? stack.workflows[0];
+		const nodeName = wf.nodes.find((n) => n.type === NODE_TYPE)!.name;
+		const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+		try {
+			const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+			const [name, value] = server.cookie!.split('=');
+			await context.addCookies([{ name, value, url: server.url }]);
+			const page = await context.newPage();
+			step(`opening ${server.url}/workflow/${wf.id}`);
+			await page.goto(`${server.url}/workflow/${wf.id}`, { waitUntil: 'networkidle', timeout: 120_000 });
+			const node = page.locator('[data-test-id="canvas-node"]').filter({ hasText: nodeName }).first();
+			await node.waitFor({ timeout: 60_000 });
+			await node.dblclick();
+			await page.locator('[data-test-id="ndv"], .ndv-wrapper, [data-test-id="node-parameters"]').first().waitFor({ timeout: 60_000 });
+			await page.waitForTimeout(2500);
+			fs.mkdirSync(path.dirname(OUT), { recursive: true });
+			await page.screenshot({ path: OUT });
+			step(`wrote ${OUT}`);
+		} finally {
+			await browser.close();
+		}
+	} finally {
+		await stack.stop();
+		await stack.home.dispose();
+	}
+}
+
+main().catch((e: unknown) => {
+	process.stderr.write(`screenshot failed: ${(e as Error).stack ?? e}\n`);
+	process.exit(1);
+});
