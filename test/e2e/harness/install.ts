@@ -150,10 +150,14 @@ export function ensureN8n(opts: InstallOptions = {}): N8nInstall {
 		fs.mkdirSync(dir, { recursive: true });
 		for (const f of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(manifestDir, f), path.join(dir, f));
 		// npm must run on the same node that runs n8n (native modules are built for its ABI).
-		const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH ?? ''}` };
-		delete env.npm_config_prefix;
+		// npm must see none of the calling project's settings: run from `npm test`, the env holds
+		// npm_config_* from the repo's .npmrc (legacy-peer-deps=true), under which `npm ci`
+		// leaves out peer dependencies n8n needs (date-fns, ...) and n8n fails at run time.
+		const env: NodeJS.ProcessEnv = {};
+		for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k)) env[k] = v;
+		env.PATH = `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH ?? ''}`;
 		const npmCli = npmCliFor(nodeBin);
-		run(nodeBin, [npmCli, 'ci', '--no-audit', '--no-fund', '--loglevel=error'], dir, env, log);
+		run(nodeBin, [npmCli, 'ci', '--no-audit', '--no-fund', '--loglevel=error', '--legacy-peer-deps=false'], dir, env, log);
 		for (const mod of NATIVE_MODULES) {
 			if (!fs.existsSync(path.join(dir, 'node_modules', mod))) continue;
 			if (!canLoad(nodeBin, dir, mod)) {
