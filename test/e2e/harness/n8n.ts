@@ -142,6 +142,9 @@ export class N8nHome {
 			DB_SQLITE_POOL_SIZE: '2',
 			GENERIC_TIMEZONE: 'UTC',
 			TZ: 'UTC',
+			// Binary data on disk, not inline: the run JSON `execute` prints stays small (a 100,000-row
+			// CSV inline is megabytes of base64, and n8n can exit before a pipe takes it all).
+			N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
 			EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
 			EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
 			EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS: 'true',
