@@ -103,7 +103,7 @@ export function renderSvg(results: BenchResult[], title: string): string {
 	// Right panels: small bar charts with target lines.
 	const px = 830;
 	const pw = 150;
-	const panel = (py: number, ph: number, heading: string, target: number, targetLabel: string, better: 'higher' | 'lower', get: (r: BenchResult) => number, fmt: (v: number) => string): void => {
+	const panel = (py: number, ph: number, heading: string, target: number, targetLabel: string, better: 'higher' | 'lower', get: (r: BenchResult) => number, fmt: (v: number) => string, applies: (r: BenchResult) => boolean = () => true): void => {
 		out.push(text(px, py - 10, heading, 'font-size="12" font-weight="bold"'));
 		const max = Math.max(target * 1.25, ...results.map(get)) * 1.05;
 		const bh = Math.min(16, (ph - 10) / results.length - 3);
@@ -112,7 +112,8 @@ export function renderSvg(results: BenchResult[], title: string): string {
 			const v = get(r);
 			const ok = better === 'higher' ? v >= target : v <= target;
 			const y = py + i * (bh + 3);
-			out.push(`<rect x="${px}" y="${y.toFixed(1)}" width="${Math.max(1, sx(v)).toFixed(1)}" height="${bh.toFixed(1)}" fill="${ok ? '#31a354' : '#de2d26'}"/>`);
+			const fill = !applies(r) ? '#9ecae1' : ok ? '#31a354' : '#de2d26';
+			out.push(`<rect x="${px}" y="${y.toFixed(1)}" width="${Math.max(1, sx(v)).toFixed(1)}" height="${bh.toFixed(1)}" fill="${fill}"/>`);
 			const label = `${r.size >= 1e6 ? r.size / 1e6 + 'M' : r.size / 1e3 + 'k'} ${r.input}: ${fmt(v)}`;
 			out.push(text(px + Math.max(1, sx(v)) + 3, y + bh - 3, label, 'font-size="9" fill="#333"'));
 		});
@@ -123,7 +124,7 @@ export function renderSvg(results: BenchResult[], title: string): string {
 	};
 	const ph = Math.max(150, results.length * 19 + 10);
 	panel(top, ph, 'Profiles per CPU second (ours)', 200_000, 'target 200,000/s', 'higher', (r) => r.cpuProfilesPerSec, (v) => `${Math.round(v).toLocaleString('en-US')}/s`);
-	panel(top + ph + 50, ph, 'Peak RSS of our process', 400, 'target 400 MB (1M binary)', 'lower', (r) => r.peakRssMb, (v) => `${Math.round(v)} MB`);
+	panel(top + ph + 50, ph, 'Peak RSS of our process', 400, 'target 400 MB (1M binary only)', 'lower', (r) => r.peakRssMb, (v) => `${Math.round(v)} MB`, (r) => r.size >= 1_000_000 && r.input === 'binary');
 
 	out.push('</svg>');
 	return out.join('\n') + '\n';
