@@ -31,7 +31,7 @@ async function main(): Promise<number> {
 		const adds = printSummary(summary as unknown as SummaryLike);
 		if (rejected.length > 0) {
 			say('');
-			say(`Rejected rows (${rejected.length}; the first 5):`);
+			say(`Rejected rows: ${rejected.length}${rejected.length > 5 ? " (the first 5)" : ""}`);
 			for (const x of rejected.slice(0, 5)) say(`  row ${x.index}  ${x.email || '(no email)'}  ${x.code ?? ''}  ${x.reason}`);
 		}
 		return adds ? 0 : 1;
