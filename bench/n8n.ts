@@ -1,4 +1,4 @@
-// `npm run bench:n8n -- [--binary-size 1000000] [--items-size 100000] [--scale 0.02]`
+// `npm run bench:n8n -- [--binary-size 1000000] [--items-size 100000] [--scale 0.02] [--cases baseline,binary,items]`
 //
 // The export through a real n8n (1.123.50, installed by the e2e harness into its cache folder),
 // with the packed package installed the way n8n installs community packages:
@@ -15,7 +15,7 @@
 // runs in a process of its own with the reference latency model, time-scaled like `npm run bench`.
 
 import { spawn } from 'child_process';
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { loadavg } from 'os';
 import { join, resolve } from 'path';
 import axios from 'axios';
@@ -42,10 +42,11 @@ interface Args {
 	/** Reuse this tarball instead of building and packing. */
 	tarball?: string;
 	json: string;
+	cases: Array<'baseline' | 'binary' | 'items'>;
 }
 
 function parseArgs(argv: string[]): Args {
-	const args: Args = { binarySize: 1_000_000, itemsSize: 100_000, scale: 0.02, seed: 42, json: join(BENCH, 'results-n8n.json') };
+	const args: Args = { binarySize: 1_000_000, itemsSize: 100_000, scale: 0.02, seed: 42, json: join(BENCH, 'results-n8n.json'), cases: ['baseline', 'binary', 'items'] };
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split('=', 2);
 		const value = (): string => inline ?? argv[++i];
@@ -55,6 +56,7 @@ function parseArgs(argv: string[]): Args {
 		else if (flag === '--seed') args.seed = Number(value());
 		else if (flag === '--tarball') args.tarball = resolve(value());
 		else if (flag === '--json') args.json = resolve(value());
+		else if (flag === '--cases') args.cases = value().split(',') as Args['cases'];
 		else throw new Error(`Unknown argument ${argv[i]}`);
 	}
 	return args;
@@ -90,15 +92,18 @@ interface TimeV {
 	stderr: string;
 }
 
-/** Runs the command under /usr/bin/time -v and parses its report. */
-function timeV(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, timeoutMs: number): Promise<TimeV> {
+/**
+ * Runs the command under /usr/bin/time -v and parses its report. Its stdout goes to a file, not a
+ * pipe: n8n exits right after printing the run, and a large run printed to a pipe is cut short.
+ */
+function timeV(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, timeoutMs: number, stdoutFile: string): Promise<TimeV> {
 	return new Promise((ok, fail) => {
 		const t0 = Date.now();
-		const child = spawn('/usr/bin/time', ['-v', cmd, ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-		const out: Buffer[] = [];
+		const outFd = openSync(stdoutFile, 'w');
+		const child = spawn('/usr/bin/time', ['-v', cmd, ...args], { env, cwd, stdio: ['ignore', outFd, 'pipe'] });
+		closeSync(outFd);
 		let err = '';
-		child.stdout.on('data', (d: Buffer) => out.push(d));
-		child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+		child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
 		const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
 		child.on('error', fail);
 		child.on('close', (code) => {
@@ -110,7 +115,7 @@ function timeV(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string,
 				userS: num(/User time \(seconds\): ([\d.]+)/),
 				systemS: num(/System time \(seconds\): ([\d.]+)/),
 				code,
-				stdout: Buffer.concat(out).toString('utf8'),
+				stdout: readFileSync(stdoutFile, 'utf8'),
 				stderr: err,
 			});
 		});
@@ -200,12 +205,14 @@ async function main(): Promise<void> {
 		];
 
 		for (const c of cases) {
-			if (c.kind !== 'baseline' && c.size <= 0) continue;
+			if (!args.cases.includes(c.kind) || (c.kind !== 'baseline' && c.size <= 0)) continue;
 			const wf = chain(`bench ${c.kind} ${c.size}`, await c.nodes());
 			await home.importWorkflows([wf]);
 			const loadAvg = loadavg()[0];
 			log(`  running ${c.kind} ${c.size} (load ${loadAvg.toFixed(2)}) ...`);
-			const r = await timeV(install.node, [install.bin, 'execute', `--id=${wf.id}`, '--rawOutput'], home.env({ N8N_LOG_LEVEL: 'info' }), home.root, 60 * 60_000);
+			const stdoutFile = join(home.root, `execute-${c.kind}.out`);
+			const r = await timeV(install.node, [install.bin, 'execute', `--id=${wf.id}`, '--rawOutput'], home.env({ N8N_LOG_LEVEL: 'info' }), home.root, 60 * 60_000, stdoutFile);
+			rmSync(stdoutFile, { force: true });
 			const run = parseRunJson(r.stdout) ?? parseRunJson(r.stderr);
 			const error = (run as { data?: { resultData?: { error?: { message?: string } } } })?.data?.resultData?.error;
 			if (r.code !== 0 || !run || error) {
@@ -242,9 +249,11 @@ async function main(): Promise<void> {
 	} finally {
 		sim.process.kill('SIGTERM');
 		await home.dispose(!!process.env.BENCH_KEEP);
+		if (results.length > 0) {
+			writeFileSync(args.json, JSON.stringify(results, null, '\t') + '\n');
+			log(`wrote ${args.json}`);
+		}
 	}
-	writeFileSync(args.json, JSON.stringify(results, null, '\t') + '\n');
-	log(`wrote ${args.json}`);
 }
 
 if (require.main === module) {
