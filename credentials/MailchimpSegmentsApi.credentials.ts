@@ -6,6 +6,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { baseUrlProperty, consentProperties } from './connectionProperties';
+
 // The API root for the credential test, computed inside n8n's expression engine. The key
 // must end in a data center (two letters, 1-3 digits) before any host is built from it;
 // a malformed key or Base URL points the test at a reserved `.invalid` name that says
@@ -33,29 +35,8 @@ export class MailchimpSegmentsApi implements ICredentialType {
 			description:
 				'The whole key from Mailchimp > Profile > Extras > API keys. It ends in your data center, such as -us6.',
 		},
-		{
-			displayName:
-				'Exporting sends personal data (email addresses, names and other profile attributes) out of n8n to Mailchimp. You are responsible for having a lawful basis and your contacts\' consent to do so, and for what Mailchimp does with the data. The Mailchimp Segment Export node refuses to export until the box below is ticked.',
-			name: 'consentNotice',
-			type: 'notice',
-			default: '',
-		},
-		{
-			displayName: 'I Agree to the Data Privacy and Compliance Notice',
-			name: 'consent',
-			type: 'boolean',
-			default: false,
-			description: 'Whether you agree to the notice above. Exports are blocked until you do.',
-		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. https://us6.api.mailchimp.com/3.0',
-			description:
-				'Leave empty to use Mailchimp. Set it only to send requests through a proxy or to the Mailchimp simulator; it replaces https://&lt;dc&gt;.api.mailchimp.com/3.0 and must start with http:// or https://.',
-		},
+		...consentProperties,
+		baseUrlProperty('it replaces https://&lt;dc&gt;.api.mailchimp.com/3.0'),
 	];
 
 	authenticate: IAuthenticateGeneric = {

@@ -1,5 +1,7 @@
 import type { ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
 
+import { baseUrlProperty, consentProperties } from './connectionProperties';
+
 // Mailchimp OAuth2: authorization code grant, no scopes, tokens that never expire. The
 // data center is not in the token: the node reads it from Mailchimp's metadata endpoint
 // once per execution. n8n's editor checks an OAuth2 credential by connecting it (the
@@ -56,28 +58,9 @@ export class MailchimpSegmentsOAuth2Api implements ICredentialType {
 			type: 'hidden',
 			default: 'body',
 		},
-		{
-			displayName:
-				'Exporting sends personal data (email addresses, names and other profile attributes) out of n8n to Mailchimp. You are responsible for having a lawful basis and your contacts\' consent to do so, and for what Mailchimp does with the data. The Mailchimp Segment Export node refuses to export until the box below is ticked.',
-			name: 'consentNotice',
-			type: 'notice',
-			default: '',
-		},
-		{
-			displayName: 'I Agree to the Data Privacy and Compliance Notice',
-			name: 'consent',
-			type: 'boolean',
-			default: false,
-			description: 'Whether you agree to the notice above. Exports are blocked until you do.',
-		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. https://us6.api.mailchimp.com/3.0',
-			description:
-				'Leave empty to use Mailchimp. Set it only to send requests through a proxy or to the Mailchimp simulator; it replaces https://&lt;dc&gt;.api.mailchimp.com/3.0 (the metadata lookup then goes to /oauth2/metadata on the same host) and must start with http:// or https://.',
-		},
+		...consentProperties,
+		baseUrlProperty(
+			'it replaces https://&lt;dc&gt;.api.mailchimp.com/3.0 (the metadata lookup then goes to /oauth2/metadata on the same host)',
+		),
 	];
 }

@@ -10,6 +10,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ensureN8n, REPO_ROOT } from '../test/e2e/harness/install';
 import { buildAndPack } from '../test/e2e/harness/context';
+import type { ExportSummary } from '../nodes/MailchimpSegmentExport/core/types';
 import { N8nHome, n8nId, NODE_TYPE, type CredentialJson, type WorkflowJson } from '../test/e2e/harness/n8n';
 import { start as startSimulator, type Simulator } from '../test/simulator/server';
 
@@ -164,20 +165,7 @@ export async function bringUp(opts: { simulatorPort?: number; crmPort?: number }
 	};
 }
 
-export interface SummaryLike {
-	profilesIn: number;
-	exported: number;
-	created: number;
-	updated: number;
-	rejected: number;
-	skipped: { noConsent: number; notInSelectedSegments: number; duplicate: number };
-	segments: Array<{ name: string; tagId: number | null; added: number; removed: number }>;
-	apiCalls: number;
-	retries: number;
-	durationMs: number;
-	dryRun: boolean;
-	partial: boolean;
-}
+export type SummaryLike = ExportSummary;
 
 /** The summary as a table; returns whether the counts add up. */
 export function printSummary(s: SummaryLike): boolean {

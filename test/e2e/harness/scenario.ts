@@ -2,6 +2,7 @@
  * Shared setup of a scenario group: an n8n home with the package installed, the simulator
  * running in this process, and assertions every scenario makes (no secret saved, counts add up).
  */
+import type { ExportSummary } from '../../../nodes/MailchimpSegmentExport/core/types';
 import { start as startSimulator, type Simulator } from '../../simulator/server';
 import { loadContext } from './context';
 import { N8nHome, nodeOutputs, type ExecuteResult } from './n8n';
@@ -32,20 +33,7 @@ export async function openGroup(opts: { oauthToken?: string; simulator?: Paramet
 	};
 }
 
-export interface Summary {
-	profilesIn: number;
-	exported: number;
-	created: number;
-	updated: number;
-	rejected: number;
-	skipped: { noConsent: number; notInSelectedSegments: number; duplicate: number };
-	segments: Array<{ name: string; tagId: number | null; added: number; removed: number }>;
-	apiCalls: number;
-	retries: number;
-	durationMs: number;
-	dryRun: boolean;
-	partial: boolean;
-}
+export type Summary = ExportSummary;
 
 /** The export node's two outputs: the one Summary item and the Rejected items. */
 export function exportOutputs(run: any, nodeName = 'Export to Mailchimp'): { summary: Summary; rejected: any[] } {

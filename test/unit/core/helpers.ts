@@ -20,7 +20,7 @@ export function options(over: Partial<ExportOptions> = {}): ExportOptions {
 	};
 }
 
-export function rowsOf(data: unknown[]): () => ProfileRow[] {
+export function rowsOf(data: readonly unknown[]): () => ProfileRow[] {
 	return () => data.map((d, i) => ({ index: i, itemIndex: i, data: d }));
 }
 

@@ -6,9 +6,9 @@ import type {
 	ApiRequest,
 	ExportOptions,
 	ExportResult,
-	ProfileRow,
 	RequestFn,
 } from '../../../nodes/MailchimpSegmentExport/core';
+import { options, rowsOf } from '../core/helpers';
 import { createRequestFn } from '../../simulator/client';
 import { type Simulator, start } from '../../simulator/server';
 import type { MergeFieldSpec, SimulatorOptions } from '../../simulator/types';
@@ -48,24 +48,10 @@ export const shortSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
 	});
 
 export function exportOptions(listId: string, over: Partial<ExportOptions> = {}): ExportOptions {
-	return {
-		listId,
-		mapping: { email: 'email', firstName: 'first', lastName: 'last', attributes: [] },
-		segmentSource: { kind: 'field', field: 'segment' },
-		selectedSegments: [],
-		statusIfNew: 'subscribed',
-		removeMembersWhoLeft: false,
-		dryRun: false,
-		maxProfiles: 1_000_000,
-		maxConcurrency: 10,
-		retry: FAST_RETRY,
-		...over,
-	};
+	return options({ listId, retry: FAST_RETRY, ...over });
 }
 
-export function rowsOf(data: readonly unknown[]): () => ProfileRow[] {
-	return () => data.map((d, i) => ({ index: i, itemIndex: i, data: d }));
-}
+export { rowsOf };
 
 /** Bodies the core sent, with any schema errors found in them (checked here, not only by the simulator). */
 export interface Recorder {
