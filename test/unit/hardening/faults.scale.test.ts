@@ -96,7 +96,8 @@ describe('faults at scale', () => {
 		checkAccounting(result, data.length);
 		expect(result.summary).toMatchObject({ exported: 5_000, rejected: 0, partial: false });
 		expectExactAudience(sim, listId, data);
-		expect(sim.state.counters.throttled).toBeGreaterThan(0);
+		// The storm's 403s are certain; the connection limit's depend on timing, so they only add.
+		expect(sim.state.counters.faults.storm).toBe(20);
 		expect(result.summary.retries).toBe(failedTries(sim));
 	});
 
