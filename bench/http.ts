@@ -101,7 +101,6 @@ export function instantResponder(mergeFields: Array<{ tag: string; name: string;
 		const qs = (options.qs ?? {}) as Record<string, unknown>;
 		const body = (options.body ?? {}) as Record<string, unknown>;
 		let answer: FullResponse;
-		let m: RegExpMatchArray | null;
 		if (method === 'GET' && /^\/lists\/[^/]+\/merge-fields$/.test(path)) {
 			count('merge-fields');
 			answer = ok({ merge_fields: fields, total_items: fields.length });
@@ -118,7 +117,7 @@ export function instantResponder(mergeFields: Array<{ tag: string; name: string;
 			const tag = { id: 1000 + tags.length, name: String(body.name), member_count: 0, type: 'static' as const };
 			tags.push(tag);
 			answer = ok(tag);
-		} else if (method === 'POST' && (m = path.match(/^\/lists\/[^/]+\/segments\/(\d+)$/)) !== null) {
+		} else if (method === 'POST' && /^\/lists\/[^/]+\/segments\/\d+$/.test(path)) {
 			count('segments:members');
 			const add = (body.members_to_add ?? []) as string[];
 			const remove = (body.members_to_remove ?? []) as string[];
@@ -130,7 +129,6 @@ export function instantResponder(mergeFields: Array<{ tag: string; name: string;
 				total_removed: remove.length,
 				error_count: 0,
 			});
-			void m;
 		} else if (method === 'GET' && /^\/lists\/[^/]+\/segments\/\d+\/members$/.test(path)) {
 			count('segments:members:list');
 			answer = ok({ members: [], total_items: 0 });
