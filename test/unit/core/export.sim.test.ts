@@ -122,6 +122,22 @@ describe('runExport against the simulator', () => {
 		checkInvariant(summary);
 	});
 
+	it('a row that changed between the two reads is rejected, not sent, and still counted', async () => {
+		const { sim, listId, request } = await setup();
+		let reads = 0;
+		const source = () => {
+			reads++;
+			const data = people(3);
+			if (reads === 2) data[1] = { ...data[1], segment: 'other' };
+			return data.map((d, i) => ({ index: i, itemIndex: i, data: d }));
+		};
+		const { summary, rejected } = await run(request, source, { listId });
+		expect(summary).toMatchObject({ profilesIn: 3, exported: 2, rejected: 1 });
+		expect(rejected).toEqual([expect.objectContaining({ index: 1, code: 'INPUT_CHANGED' })]);
+		expect(sim.state.tagMembers(listId, 'vip')).toHaveLength(2);
+		checkInvariant(summary);
+	});
+
 	it('duplicates, consent, segment selection and the invariant', async () => {
 		const { sim, listId, request } = await setup();
 		const data = [
