@@ -57,6 +57,7 @@ export function benchContext(opts: BenchContextOptions): IExecuteFunctions {
 		getInputData: () => opts.items,
 		continueOnFail: () => false,
 		getExecutionCancelSignal: () => abort.signal,
+		addExecutionHints: () => undefined,
 		getNodeParameter(name: string, _itemIndex: number, fallback?: unknown, options?: { extractValue?: boolean }): unknown {
 			const value = name in opts.parameters ? opts.parameters[name] : fallback;
 			if (options?.extractValue && isResourceLocator(value)) return value.value;

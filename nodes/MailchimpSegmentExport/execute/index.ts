@@ -8,7 +8,7 @@ import { runExport } from '../core';
 import type { ProfileSource } from '../core/types';
 import { createRequestFn, credentialTypeFor } from '../transport/request';
 import { secretsOf, toNodeError } from './errors';
-import { errorOutputs, exportOutputs } from './output';
+import { errorOutputs, exportOutputs, summaryHint } from './output';
 import { readParameters } from './parameters';
 import { binarySource, findFiles, itemsSource, mappedColumns } from './source';
 
@@ -36,6 +36,8 @@ export async function executeExport(this: IExecuteFunctions): Promise<INodeExecu
 			sleep: sleepWithAbort,
 			signal: this.getExecutionCancelSignal?.(),
 		});
+		const hint = summaryHint(result.summary);
+		if (hint !== undefined) this.addExecutionHints(hint);
 		return exportOutputs(result, items.length);
 	} catch (caught) {
 		const error = toNodeError(this.getNode(), caught, { secrets: secretsOf(credentials) });

@@ -19,6 +19,7 @@ import type {
 	INode,
 	INodeExecutionData,
 	INodeProperties,
+	NodeExecutionHint,
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
@@ -184,6 +185,8 @@ export interface ExecuteContextOptions extends ContextOptions {
 interface Harness {
 	/** Every HTTP request sent through the context's helpers. */
 	requests: SentRequest[];
+	/** Execution hints the node added for the output pane. */
+	hints: NodeExecutionHint[];
 }
 
 function makeNode(options: ContextOptions): INode {
@@ -251,8 +254,11 @@ export function createExecuteContext(options: ExecuteContextOptions = {}): IExec
 	const base = makeBase(options);
 	const items = options.items ?? [];
 	const store = options.binaryStore;
+	const hints: NodeExecutionHint[] = [];
 	const context = {
 		requests: base.requests,
+		hints,
+		addExecutionHints: (...added: NodeExecutionHint[]) => void hints.push(...added),
 		getNode: () => base.node,
 		getInputData: () => items,
 		getNodeParameter: (name: string, _itemIndex: number, fallback?: unknown, extra?: { extractValue?: boolean }) =>
@@ -284,6 +290,7 @@ export function createLoadOptionsContext(options: ContextOptions = {}): ILoadOpt
 	const base = makeBase(options);
 	const context = {
 		requests: base.requests,
+		hints: [],
 		getNode: () => base.node,
 		getNodeParameter: (name: string, fallback?: unknown, extra?: { extractValue?: boolean }) =>
 			base.getParameter(name, fallback, extra),

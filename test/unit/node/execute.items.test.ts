@@ -161,6 +161,23 @@ describe('execute: input items', () => {
 		expect(sim.state.requestLog.every((entry) => entry.method === 'GET')).toBe(true);
 	});
 
+	it('says in the output pane when rows were rejected, and for a dry run', async () => {
+		const rejectedRun = await runNode({ items: profiles, credentials: credentials(), params: { audience: audience(listId) } });
+		expect(rejectedRun.context.hints).toEqual([
+			expect.objectContaining({ type: 'warning', message: expect.stringMatching(/^3 of 4 profiles exported; 1 row was rejected: see the Rejected output/) }),
+		]);
+
+		const clean = await runNode({ items: profiles.slice(0, 2), credentials: credentials(), params: { audience: audience(listId) } });
+		expect(clean.context.hints).toEqual([]);
+
+		const dry = await runNode({
+			items: profiles.slice(0, 2),
+			credentials: credentials(),
+			params: { audience: audience(listId), options: { dryRun: true } },
+		});
+		expect(dry.context.hints).toEqual([expect.objectContaining({ message: 'Dry run: nothing was written. 2 of 2 profiles would be exported.' })]);
+	});
+
 	it('maxConcurrency 1 keeps one request in flight', async () => {
 		const items = Array.from({ length: 1200 }, (_, i) => ({ json: { email: `p${i}@example.com`, segments: 'Big' } }));
 		sim.state.maxInFlightSeen = 0;
