@@ -15,6 +15,8 @@ import { createWriteStream, mkdirSync, statSync, existsSync, renameSync } from '
 import { dirname, join } from 'path';
 import { once } from 'events';
 
+import { seededRandom } from '../test/simulator/random';
+
 export const SEGMENTS = ['VIP', 'Churn Risk', 'Newsletter', 'Trial', 'Loyal'] as const;
 export const PLANS = ['Free', 'Pro', 'Enterprise'] as const;
 
@@ -65,21 +67,9 @@ const INVALID = [
 	(l: string) => `@${l}.com`, // no local part
 ];
 
-/** mulberry32: small, fast, good enough for synthetic data. */
-export function mulberry32(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
 function rowRng(seed: number, i: number): () => number {
 	// Mix seed and index so that neighbouring rows are unrelated.
-	return mulberry32(Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(i + 1, 0xc2b2ae35));
+	return seededRandom(Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(i + 1, 0xc2b2ae35));
 }
 
 function pick<T>(rng: () => number, list: readonly T[]): T {
