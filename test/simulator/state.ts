@@ -204,27 +204,13 @@ export class SimulatorState {
 	 */
 	archive(listId: string, email: string, locked: boolean): void {
 		const list = this.requireList(listId);
-		const hash = subscriberHash(email);
-		const member = list.members.get(hash);
-		if (member) {
-			list.counts[member.status]--;
-			list.members.delete(hash);
-		}
-		for (const segment of list.segments.values()) segment.remove(hash);
-		list.archived.set(hash, locked);
+		list.archived.set(removeContact(list, email), locked);
 	}
 
 	/** Permanently deletes a contact: it can never be imported again. */
 	forget(listId: string, email: string): void {
 		const list = this.requireList(listId);
-		const hash = subscriberHash(email);
-		const member = list.members.get(hash);
-		if (member) {
-			list.counts[member.status]--;
-			list.members.delete(hash);
-		}
-		for (const segment of list.segments.values()) segment.remove(hash);
-		list.forgotten.add(hash);
+		list.forgotten.add(removeContact(list, email));
 	}
 
 	member(listId: string, email: string): MemberView | undefined {
@@ -269,4 +255,16 @@ export class SimulatorState {
 		if (!list) throw new Error(`no list ${listId}`);
 		return list;
 	}
+}
+
+/** Takes a contact out of the audience and every tag; returns its subscriber hash. */
+function removeContact(list: List, email: string): string {
+	const hash = subscriberHash(email);
+	const member = list.members.get(hash);
+	if (member) {
+		list.counts[member.status]--;
+		list.members.delete(hash);
+	}
+	for (const segment of list.segments.values()) segment.remove(hash);
+	return hash;
 }
