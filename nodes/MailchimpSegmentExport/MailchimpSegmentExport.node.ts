@@ -10,6 +10,15 @@ import { properties } from './description';
 import { executeExport } from './execute';
 import { getMergeFields, searchAudiences } from './methods';
 
+// In expressions, `$parameter.audience` is the resource locator's plain value (the id): the
+// name picked from the list is only in the raw parameters, which `$parameter.toJSON()` returns.
+const AUDIENCE_SUBTITLE =
+	'={{ "Audience: " + ((($parameter.toJSON ? $parameter.toJSON().audience : null) || {}).cachedResultName || $parameter["audience"] || "not selected") }}';
+
+// The editor opens a node's `documentationUrl` as it is; a codex URL gets tracking parameters
+// appended after it, which would break a #fragment.
+const DOCUMENTATION_URL = 'https://github.com/n8n-nodes-mailchimp-segments/n8n-nodes-mailchimp-segments#usage';
+
 export class MailchimpSegmentExport implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Mailchimp Segment Export',
@@ -17,9 +26,10 @@ export class MailchimpSegmentExport implements INodeType {
 		icon: { light: 'file:mailchimp.svg', dark: 'file:mailchimp.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{ "Audience: " + ($parameter["audience"].cachedResultName || $parameter["audience"].value) }}',
+		subtitle: AUDIENCE_SUBTITLE,
 		description:
-			'Export customer segments to a Mailchimp audience as tags, with field mapping and every rejected row reported',
+			'Bulk-sync customer segments into a Mailchimp audience: 500 members per call, one tag per segment, every rejected row reported',
+		documentationUrl: DOCUMENTATION_URL,
 		defaults: { name: 'Mailchimp Segment Export' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
