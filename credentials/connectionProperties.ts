@@ -1,12 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 // What both Mailchimp Segments credentials carry besides the secret: the data privacy notice
-// with its consent box, and the optional Base URL.
+// with its consent toggle, and the optional Base URL.
 
 export const consentProperties: INodeProperties[] = [
 	{
 		displayName:
-			'Exporting sends personal data (email addresses, names and other profile attributes) out of n8n to Mailchimp. You are responsible for having a lawful basis and your contacts\' consent to do so, and for what Mailchimp does with the data. The Mailchimp Segment Export node refuses to export until the box below is ticked.',
+			'Exporting sends personal data (email addresses, names and other profile attributes) out of n8n to Mailchimp. You are responsible for having a lawful basis and your contacts\' consent to do so, and for what Mailchimp does with the data. The Mailchimp Segment Export node refuses to export until the toggle below is on.',
 		name: 'consentNotice',
 		type: 'notice',
 		default: '',
@@ -17,6 +17,16 @@ export const consentProperties: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description: 'Whether you agree to the notice above. Exports are blocked until you do.',
+	},
+	{
+		// The credential test only checks the key: without this, "Connection tested
+		// successfully" would be all a person sees before the first export is refused.
+		displayName:
+			'Exports stay blocked until "I Agree to the Data Privacy and Compliance Notice" is on. Testing the connection checks the key only, not the consent.',
+		name: 'consentMissingNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { consent: [false] } },
 	},
 ];
 

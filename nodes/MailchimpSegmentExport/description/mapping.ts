@@ -47,8 +47,11 @@ export const mappingProperties: INodeProperties[] = [
 				displayName: 'Attribute',
 				name: 'attribute',
 				values: [
+					// The list is the audience's merge fields; "Name or ID" and the expression
+					// boilerplate would say nothing to a person picking one.
 					{
-						displayName: 'Merge Field Name or ID',
+						// eslint-disable-next-line n8n-nodes-base/node-param-display-name-wrong-for-dynamic-options
+						displayName: 'Merge Field',
 						name: 'mergeField',
 						type: 'options',
 						typeOptions: {
@@ -56,8 +59,9 @@ export const mappingProperties: INodeProperties[] = [
 							loadOptionsDependsOn: ['audience.value'],
 						},
 						default: '',
+						// eslint-disable-next-line n8n-nodes-base/node-param-description-wrong-for-dynamic-options
 						description:
-							'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+							'The audience field that receives the value. Email, first and last name have their own fields above. To map an address, point Source Field at an object with addr1, city, state and zip.',
 					},
 					{
 						displayName: 'Source Field',

@@ -47,12 +47,12 @@ export const optionsProperties: INodeProperties[] = [
 					'The export stops with an error, before writing anything, when the input holds more profiles than this',
 			},
 			{
-				displayName: 'Remove Members Who Left',
+				displayName: 'Remove Segment Tag From Members Who Left',
 				name: 'removeMembersWhoLeft',
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether to remove a segment tag from the audience members who carry it but are no longer in the segment',
+					"Whether to take each exported segment's tag off the audience members who have it but are no longer in the segment. They stay in the audience: nobody is unsubscribed, archived or deleted.",
 			},
 			{
 				displayName: 'Status If New',

@@ -18,7 +18,7 @@ export async function executeExport(this: IExecuteFunctions): Promise<INodeExecu
 	try {
 		const parameters = readParameters(this);
 		credentials = await this.getCredentials<ICredentialDataDecryptedObject>(credentialTypeFor(parameters.authentication));
-		// Refuses before any request unless the credential's consent box is ticked.
+		// Refuses before any request unless the credential's consent toggle is on.
 		const request = await createRequestFn(this, parameters.authentication, { requireConsent: true });
 
 		const source: ProfileSource =

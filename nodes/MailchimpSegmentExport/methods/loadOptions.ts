@@ -4,9 +4,13 @@ import { getMergeFields as fetchMergeFields } from '../core';
 import { asAuthentication, toNodeError } from '../execute/errors';
 import { createRequestFn } from '../transport/request';
 
+/** Merge fields that have their own parameter: Email Field, First Name Field, Last Name Field. */
+const OWN_PARAMETER = new Set(['EMAIL', 'FNAME', 'LNAME']);
+
 /**
  * The chosen audience's merge fields for the attribute mapping, shown as `NAME (TAG, type)`
- * with the tag as value. EMAIL is left out: the Email Field parameter maps it.
+ * with the tag as value. EMAIL, FNAME and LNAME are left out: their own parameters map them,
+ * and mapping one twice would stop the export.
  */
 export async function getMergeFields(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const listId = this.getNodeParameter('audience', '', { extractValue: true }) as string;
@@ -15,7 +19,7 @@ export async function getMergeFields(this: ILoadOptionsFunctions): Promise<INode
 		const request = await createRequestFn(this, asAuthentication(this.getNodeParameter('authentication', 'apiKey')));
 		const fields = await fetchMergeFields(request, listId.trim());
 		return fields
-			.filter((field) => field.tag !== 'EMAIL')
+			.filter((field) => !OWN_PARAMETER.has(field.tag))
 			.map((field) => ({
 				name: `${field.name} (${field.tag}, ${field.type})`,
 				value: field.tag,
@@ -26,9 +30,13 @@ export async function getMergeFields(this: ILoadOptionsFunctions): Promise<INode
 	}
 }
 
-function describeField(field: { required: boolean; options?: unknown }): string | undefined {
+/** What a person needs to know to map a field: required, its choices, the shape of an address. */
+export function describeField(field: { type: string; required: boolean; options?: unknown }): string | undefined {
 	const notes: string[] = [];
 	if (field.required) notes.push('Required by the audience');
+	if (field.type === 'address') {
+		notes.push('Map a field holding an object with addr1, city, state and zip (addr2 and country optional)');
+	}
 	const choices = (field.options as { choices?: unknown } | undefined)?.choices;
 	if (Array.isArray(choices) && choices.length > 0) notes.push(`One of: ${choices.join(', ')}`);
 	return notes.length > 0 ? notes.join('. ') : undefined;

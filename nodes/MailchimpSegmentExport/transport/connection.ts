@@ -8,7 +8,7 @@ const DATA_CENTER = /^[a-z]{2}[0-9]{1,3}$/;
 /** Where Mailchimp's OAuth2 metadata lives when no base URL replaces it. */
 export const MAILCHIMP_METADATA_URL = 'https://login.mailchimp.com/oauth2/metadata';
 
-/** Where the consent checkbox is, in words the user sees. */
+/** The consent toggle's label, in words the user sees. */
 export const CONSENT_LABEL = 'I Agree to the Data Privacy and Compliance Notice';
 
 /** The connection cannot be used as configured. The message says what to change. */
@@ -147,7 +147,7 @@ export function assertConsent(credentials: ConnectionCredentials, credentialName
 	const where = credentialName ? `Credentials > ${credentialName}` : 'Credentials > your Mailchimp Segments credential';
 	throw new ConnectionError(
 		"Exporting is blocked: the Mailchimp credential's data privacy and compliance notice has not been agreed to. " +
-			`Open the credential (${where}) and tick '${CONSENT_LABEL}'.`,
+			`Open the credential (${where}) and turn on '${CONSENT_LABEL}'.`,
 	);
 }
 

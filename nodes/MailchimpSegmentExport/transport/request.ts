@@ -28,7 +28,7 @@ export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
 export interface RequestFnOptions {
 	/** Per-request timeout; Mailchimp itself gives up after 120 s. */
 	timeoutMs?: number;
-	/** Refuse (before any request) unless the credential's consent box is ticked. Set it for exports. */
+	/** Refuse (before any request) unless the credential's consent toggle is on. Set it for exports. */
 	requireConsent?: boolean;
 }
 

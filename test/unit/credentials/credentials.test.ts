@@ -36,7 +36,7 @@ describe.each([
 	['API key', apiKey],
 	['OAuth2', oAuth2],
 ])('%s credential: shared fields', (_label, credential) => {
-	it('has the consent notice and an unticked consent box', () => {
+	it('has the consent notice and a consent toggle, off by default', () => {
 		const names = credential.properties.map((p) => p.name);
 		expect(names.indexOf('consentNotice')).toBe(names.indexOf('consent') - 1);
 		const notice = property(credential.properties, 'consentNotice');
@@ -49,6 +49,15 @@ describe.each([
 			default: false,
 			displayName: 'I Agree to the Data Privacy and Compliance Notice',
 		});
+		expect(JSON.stringify(credential.properties)).not.toMatch(/\btick|\bbox\b/i);
+	});
+
+	it('says, while consent is off, that exports stay blocked whatever the connection test says', () => {
+		const names = credential.properties.map((p) => p.name);
+		expect(names.indexOf('consentMissingNotice')).toBe(names.indexOf('consent') + 1);
+		const notice = property(credential.properties, 'consentMissingNotice');
+		expect(notice).toMatchObject({ type: 'notice', displayOptions: { show: { consent: [false] } } });
+		expect(notice.displayName).toMatch(/Exports stay blocked until .* is on\. Testing the connection checks the key only/);
 	});
 
 	it('has an optional, empty Base URL', () => {

@@ -2,7 +2,7 @@
 
 import { start, type Simulator } from '../../simulator/server';
 import { AUDIENCE_PAGE_SIZE, searchAudiences } from '../../../nodes/MailchimpSegmentExport/methods/listSearch';
-import { getMergeFields } from '../../../nodes/MailchimpSegmentExport/methods/loadOptions';
+import { describeField, getMergeFields } from '../../../nodes/MailchimpSegmentExport/methods/loadOptions';
 import { API_KEY_CREDENTIAL, apiKeyCredentials, audience, createLoadOptionsContext } from './context';
 
 let sim: Simulator;
@@ -54,7 +54,7 @@ describe('searchAudiences', () => {
 });
 
 describe('getMergeFields', () => {
-	it('lists the audience merge fields as NAME (TAG, type), without EMAIL', async () => {
+	it('lists the audience merge fields as NAME (TAG, type), without those that have their own parameter', async () => {
 		const listId = sim.state.addList({
 			name: 'Customers',
 			mergeFields: [
@@ -64,14 +64,19 @@ describe('getMergeFields', () => {
 		});
 		const options = await getMergeFields.call(context({ audience: audience(listId) }));
 		const values = options.map((option) => option.value);
-		expect(values).toEqual(expect.arrayContaining(['FNAME', 'LNAME', 'LTV', 'TIER']));
-		expect(values).not.toContain('EMAIL');
+		expect(values).toEqual(expect.arrayContaining(['LTV', 'TIER']));
+		for (const own of ['EMAIL', 'FNAME', 'LNAME']) expect(values).not.toContain(own);
 		expect(options.find((option) => option.value === 'LTV')).toEqual({
 			name: 'Lifetime value (LTV, number)',
 			value: 'LTV',
 			description: 'Required by the audience',
 		});
 		expect(options.find((option) => option.value === 'TIER')?.description).toBe('One of: Gold, Silver');
+	});
+
+	it('says how an address is mapped', () => {
+		expect(describeField({ type: 'address', required: false })).toMatch(/object with addr1, city, state and zip/);
+		expect(describeField({ type: 'text', required: false })).toBeUndefined();
 	});
 
 	it('no audience chosen yet: no options and no request', async () => {

@@ -177,7 +177,7 @@ describe('assertConsent', () => {
 		expect(error).toBeInstanceOf(ConnectionError);
 		expect(error.message).toBe(
 			"Exporting is blocked: the Mailchimp credential's data privacy and compliance notice has not been agreed to. " +
-				"Open the credential (Credentials > Mailchimp account) and tick 'I Agree to the Data Privacy and Compliance Notice'.",
+				"Open the credential (Credentials > Mailchimp account) and turn on 'I Agree to the Data Privacy and Compliance Notice'.",
 		);
 		expect(error.message).not.toContain(GOOD_KEY);
 	});

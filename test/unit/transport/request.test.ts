@@ -183,7 +183,7 @@ describe('createRequestFn with an API key', () => {
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toContain('Exporting is blocked');
 		expect(error.message).toContain('Credentials > Mailchimp account');
-		expect(error.message).toContain("tick 'I Agree to the Data Privacy and Compliance Notice'");
+		expect(error.message).toContain("turn on 'I Agree to the Data Privacy and Compliance Notice'");
 		expect(error.message).not.toContain(KEY.slice(0, 32));
 		expect(totalRequests(calls)).toBe(0);
 	});
