@@ -36,8 +36,16 @@ export function step(line: string): void {
 	process.stderr.write(`  … ${line}\n`);
 }
 
-/** The example workflows in examples/, pointed at the demo credential, audience, CSV file and CRM. */
-export function adaptExamples(credential: CredentialJson, listId: string, dataDir: string, crmUrl?: string): WorkflowJson[] {
+/**
+ * The example workflows in examples/, pointed at the demo credential, audience, CSV file and CRM.
+ * The audience is set as a person leaves it: picked from the list, with its name.
+ */
+export function adaptExamples(
+	credential: CredentialJson,
+	audience: { id: string; name: string },
+	dataDir: string,
+	crmUrl?: string,
+): WorkflowJson[] {
 	const dir = path.join(REPO_ROOT, 'examples');
 	if (!fs.existsSync(dir)) return [];
 	const out: WorkflowJson[] = [];
@@ -48,7 +56,7 @@ export function adaptExamples(credential: CredentialJson, listId: string, dataDi
 			if (node.type === NODE_TYPE) {
 				node.parameters = { ...(node.parameters ?? {}) };
 				node.parameters.authentication = 'apiKey';
-				node.parameters.audience = { __rl: true, mode: 'id', value: listId };
+				node.parameters.audience = { __rl: true, mode: 'list', value: audience.id, cachedResultName: audience.name };
 				node.credentials = { [credential.type]: { id: credential.id, name: credential.name } };
 			}
 			// The file an example reads: the demo CSV, in the folder n8n may read from.
@@ -145,7 +153,7 @@ export async function bringUp(opts: { simulatorPort?: number; crmPort?: number }
 		data: { apiKey: sim.apiKey, consent: true, baseUrl: sim.url },
 	};
 	writeDemoCsv(path.join(home.scratch, 'profiles.csv'));
-	const workflows = adaptExamples(credential, listId, home.scratch, crm.url);
+	const workflows = adaptExamples(credential, { id: listId, name: sim.state.lists.get(listId)!.name }, home.scratch, crm.url);
 	step(`importing the demo credential and ${workflows.length} example workflow(s)`);
 	await home.importCredentials([credential]);
 	if (workflows.length > 0) await home.importWorkflows(workflows);

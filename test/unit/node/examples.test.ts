@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { MailchimpSegmentExport } from '../../../nodes/MailchimpSegmentExport/MailchimpSegmentExport.node';
+import { adaptExamples } from '../../../scripts/demo-stack';
 import { start, type Simulator } from '../../simulator/server';
 import { API_KEY_CREDENTIAL, BinaryStore, apiKeyCredentials, audience, binaryItem, runNode, NODE_TYPE } from './context';
 
@@ -56,6 +57,24 @@ describe('examples', () => {
 			for (const credential of Object.values(n.credentials ?? {})) expect(Object.keys(credential)).toEqual(['name']);
 		}
 		expect(JSON.stringify(workflow)).not.toMatch(/apiKey"\s*:\s*"[0-9a-f]{8,}/);
+	});
+
+	it.each(files)('%s opens with the Audience picker in From List mode', (file) => {
+		expect(exportNode(load(file)).parameters.audience).toEqual({ __rl: true, mode: 'list', value: '' });
+	});
+
+	it('npm start opens the examples with the demo audience picked from the list, by name', () => {
+		const credential = { id: 'c1', name: 'Demo', type: API_KEY_CREDENTIAL, data: {} };
+		const workflows = adaptExamples(credential, { id: 'abc123', name: 'Demo shop customers' }, '/tmp');
+		expect(workflows).toHaveLength(files.length);
+		for (const workflow of workflows) {
+			expect(exportNode(workflow as unknown as Workflow).parameters.audience).toEqual({
+				__rl: true,
+				mode: 'list',
+				value: 'abc123',
+				cachedResultName: 'Demo shop customers',
+			});
+		}
 	});
 
 	it('route-rejected-rows: the Rejected output feeds the sheet, and the sample yields two rejects', async () => {
