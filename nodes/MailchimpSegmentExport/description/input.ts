@@ -50,6 +50,41 @@ export const inputProperties: INodeProperties[] = [
 		displayOptions: { show: { inputSource: ['binary'] } },
 	},
 	{
+		displayName: 'File Encoding',
+		name: 'fileEncoding',
+		type: 'options',
+		options: [
+			{
+				name: 'ISO-8859-1',
+				value: 'iso-8859-1',
+				description: 'Latin-1, from older systems',
+			},
+			{
+				name: 'UTF-16BE',
+				value: 'utf-16be',
+			},
+			{
+				name: 'UTF-16LE',
+				value: 'utf-16le',
+				description: 'Excel\'s "Unicode Text"',
+			},
+			{
+				name: 'UTF-8',
+				value: 'utf-8',
+				description: 'Excel\'s "CSV UTF-8", Google Sheets, most exports',
+			},
+			{
+				name: 'Windows-1252',
+				value: 'windows-1252',
+				description: 'Excel\'s "CSV (Comma delimited)" on Windows',
+			},
+		],
+		default: 'utf-8',
+		description:
+			'How the file\'s text is encoded. A wrong choice stops the export before anything is sent, naming the encoding the file looks like.',
+		displayOptions: { show: { inputSource: ['binary'] } },
+	},
+	{
 		displayName: 'Delimiter',
 		name: 'csvDelimiter',
 		type: 'options',

@@ -6,6 +6,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { AttributeMapping, ExportOptions, SegmentSource, StatusIfNew } from '../core/types';
 import { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_PROFILES } from '../description';
+import { ENCODING_NAMES, type FileEncoding, isFileEncoding } from '../input';
 import type { Authentication } from '../transport/request';
 import { asAuthentication } from './errors';
 
@@ -13,7 +14,7 @@ export type FileFormat = 'csv' | 'ndjson';
 
 export type InputConfig =
 	| { kind: 'items' }
-	| { kind: 'binary'; binaryProperty: string; fileFormat: FileFormat; csvDelimiter: string };
+	| { kind: 'binary'; binaryProperty: string; fileFormat: FileFormat; csvDelimiter: string; encoding: FileEncoding };
 
 export interface NodeParameters {
 	authentication: Authentication;
@@ -86,6 +87,16 @@ function csvDelimiter(ctx: IExecuteFunctions, value: unknown): string {
 	return delimiter;
 }
 
+function fileEncoding(ctx: IExecuteFunctions, value: unknown): FileEncoding {
+	const encoding = text(value).toLowerCase() || 'utf-8';
+	if (!isFileEncoding(encoding)) {
+		throw new NodeOperationError(ctx.getNode(), `Unknown file encoding ${JSON.stringify(value)}`, {
+			description: `Choose one of ${Object.values(ENCODING_NAMES).join(', ')} under File Encoding.`,
+		});
+	}
+	return encoding;
+}
+
 export function readParameters(ctx: IExecuteFunctions): NodeParameters {
 	const node = ctx.getNode();
 	const get = (name: string, fallback?: unknown): unknown => ctx.getNodeParameter(name, 0, fallback);
@@ -105,6 +116,7 @@ export function readParameters(ctx: IExecuteFunctions): NodeParameters {
 					binaryProperty: text(get('binaryProperty', 'data')) || 'data',
 					fileFormat: text(get('fileFormat', 'csv')) === 'ndjson' ? 'ndjson' : 'csv',
 					csvDelimiter: csvDelimiter(ctx, get('csvDelimiter', ',')),
+					encoding: fileEncoding(ctx, get('fileEncoding', 'utf-8')),
 				}
 			: { kind: 'items' };
 

@@ -8,6 +8,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { ExportOptions, ProfileRow, ProfileSource } from '../core/types';
 import { describeMissingColumn, readCsvRows, readNdjsonRows } from '../input';
+import type { FileEncoding } from '../input';
 import type { ByteChunks, InputRecord } from '../input/types';
 import { toNodeError } from './errors';
 import type { FileFormat } from './parameters';
@@ -70,14 +71,15 @@ async function openFile(ctx: IExecuteFunctions, file: CarriedFile): Promise<Byte
 export function binarySource(
 	ctx: IExecuteFunctions,
 	files: CarriedFile[],
-	format: { fileFormat: FileFormat; csvDelimiter?: string },
+	format: { fileFormat: FileFormat; csvDelimiter?: string; encoding?: FileEncoding },
 	columns: string[] = [],
 ): ProfileSource {
 	const read = (file: CarriedFile, bytes: ByteChunks): AsyncIterable<InputRecord<unknown>> =>
 		format.fileFormat === 'ndjson'
-			? readNdjsonRows(bytes)
+			? readNdjsonRows(bytes, { encoding: format.encoding })
 			: readCsvRows(bytes, {
 					delimiter: format.csvDelimiter,
+					encoding: format.encoding,
 					onHeader: (header) => checkColumns(ctx, header, columns, file.itemIndex),
 				});
 	return async function* (): AsyncGenerator<ProfileRow> {

@@ -3,7 +3,8 @@ import type { ByteChunks, InputRecord } from './types';
 import { MIB, formatBytes } from './types';
 import type { PullParser } from './records';
 import { RecordStream } from './records';
-import { InvalidUtf8Error } from './utf8';
+import { type FileEncoding, invalidTextFileError } from './encoding';
+import { InvalidTextError } from './utf8';
 
 /**
  * A CSV data row keyed by the (trimmed) header names. Its prototype chain holds no
@@ -29,6 +30,8 @@ export interface CsvReadOptions {
 	maxRowBytes?: number;
 	/** Called once with the trimmed header names, before the first data row. Not called for an empty file. */
 	onHeader?: (header: readonly string[]) => void;
+	/** The file's text encoding. Default UTF-8. */
+	encoding?: FileEncoding;
 }
 
 export const CSV_DEFAULT_MAX_FIELD_BYTES = 1 * MIB;
@@ -49,7 +52,8 @@ const QUOTE = 34;
 /**
  * Streams the data rows of an RFC 4180 CSV file whose first non-blank row is the header.
  *
- * - UTF-8, strictly: invalid bytes throw InputFileError `INVALID_UTF8` naming the line; a BOM is removed.
+ * - UTF-8 (or `encoding`), strictly: invalid bytes throw InputFileError `INVALID_UTF8` (`INVALID_ENCODING`)
+ *   naming the line, first bytes in another encoding `WRONG_ENCODING`; a BOM is removed.
  * - Line ends: CRLF, LF, or a lone CR. Blank lines are skipped (they do not get a row number).
  * - Quoted fields may hold the delimiter, doubled quotes (`""`) and line breaks (kept as they are in
  *   the file). A quote inside an unquoted field is kept as a literal character.
@@ -68,7 +72,7 @@ export function readCsvRows(
 	stream: ByteChunks,
 	options: CsvReadOptions = {},
 ): AsyncGenerator<CsvRecord, void, undefined> {
-	return new RecordStream(stream, new CsvParser(options));
+	return new RecordStream(stream, new CsvParser(options), options.encoding);
 }
 
 interface QuotedParse {
@@ -263,15 +267,10 @@ class CsvParser implements PullParser<CsvRecord> {
 		};
 	}
 
-	/** Turns an InvalidUtf8Error from the decoder into an InputFileError naming the line. */
-	toUtf8Error(error: unknown): unknown {
-		if (!(error instanceof InvalidUtf8Error)) return error;
-		const line = this.line + countLineBreaks(this.buf.slice(this.pos) + error.validPrefix);
-		return new InputFileError(
-			`The file is not valid UTF-8: invalid bytes on line ${line}. ${error.hint}`,
-			'INVALID_UTF8',
-			line,
-		);
+	/** Turns an InvalidTextError from the decoder into an InputFileError naming the line. */
+	toTextError(error: unknown): unknown {
+		if (!(error instanceof InvalidTextError)) return error;
+		return invalidTextFileError(error, this.line + countLineBreaks(this.buf.slice(this.pos) + error.validPrefix));
 	}
 
 	private incomplete(): null {

@@ -2,6 +2,8 @@
 export { InputFileError } from './errors';
 export type { InputFileErrorReason } from './errors';
 export type { ByteChunks, InputRecord } from './types';
+export { ENCODING_NAMES, isFileEncoding } from './encoding';
+export type { FileEncoding } from './encoding';
 export {
 	readCsvRows,
 	describeMissingColumn,

@@ -1,9 +1,9 @@
-import { InputFileError } from './errors';
 import type { ByteChunks, InputRecord } from './types';
 import { MIB, formatBytes } from './types';
 import type { PullParser } from './records';
 import { RecordStream } from './records';
-import { InvalidUtf8Error } from './utf8';
+import { type FileEncoding, invalidTextFileError } from './encoding';
+import { InvalidTextError } from './utf8';
 
 /** One NDJSON line parsed as a JSON object, or a per-row reject. */
 export type NdjsonRecord = InputRecord<Record<string, unknown>>;
@@ -15,6 +15,8 @@ export interface NdjsonReadOptions {
 	 * feed, and goes on with the next line (memory stays bounded by the cap plus one chunk).
 	 */
 	maxLineBytes?: number;
+	/** The file's text encoding. Default UTF-8. */
+	encoding?: FileEncoding;
 }
 
 export const NDJSON_DEFAULT_MAX_LINE_BYTES = 4 * MIB;
@@ -24,7 +26,8 @@ const MAX_MESSAGE_DETAIL = 160;
 /**
  * Streams the rows of an NDJSON file (one JSON object per line).
  *
- * - UTF-8, strictly: invalid bytes throw InputFileError `INVALID_UTF8` naming the line; a BOM is removed.
+ * - UTF-8 (or `encoding`), strictly: invalid bytes throw InputFileError `INVALID_UTF8` (`INVALID_ENCODING`)
+ *   naming the line, first bytes in another encoding `WRONG_ENCODING`; a BOM is removed.
  * - Lines end with LF; a CR before it is JSON whitespace and ignored. Blank (whitespace-only)
  *   lines are skipped and get no row number.
  * - Per-row rejects (`{ row, line, error }`): a line that is not valid JSON (on the last line of a
@@ -38,7 +41,7 @@ export function readNdjsonRows(
 	stream: ByteChunks,
 	options: NdjsonReadOptions = {},
 ): AsyncGenerator<NdjsonRecord, void, undefined> {
-	return new RecordStream(stream, new NdjsonParser(options));
+	return new RecordStream(stream, new NdjsonParser(options), options.encoding);
 }
 
 class NdjsonParser implements PullParser<NdjsonRecord> {
@@ -121,10 +124,9 @@ class NdjsonParser implements PullParser<NdjsonRecord> {
 		}
 	}
 
-	toUtf8Error(error: unknown): unknown {
-		if (!(error instanceof InvalidUtf8Error)) return error;
-		const at = this.line + countLineFeeds(this.buf.slice(this.pos) + error.validPrefix);
-		return new InputFileError(`The file is not valid UTF-8: invalid bytes on line ${at}. ${error.hint}`, 'INVALID_UTF8', at);
+	toTextError(error: unknown): unknown {
+		if (!(error instanceof InvalidTextError)) return error;
+		return invalidTextFileError(error, this.line + countLineFeeds(this.buf.slice(this.pos) + error.validPrefix));
 	}
 }
 

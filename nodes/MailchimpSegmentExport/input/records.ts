@@ -1,5 +1,5 @@
 import type { ByteChunks } from './types';
-import { Utf8StreamDecoder } from './utf8';
+import { type FileEncoding, type TextStreamDecoder, createDecoder } from './encoding';
 
 /** A synchronous, incremental parser fed with decoded text. */
 export interface PullParser<T> {
@@ -11,8 +11,8 @@ export interface PullParser<T> {
 	next(): T | null;
 	/** No more text will come. */
 	finish(): void;
-	/** Turns the decoder's InvalidUtf8Error into an error naming the line; other errors unchanged. */
-	toUtf8Error(error: unknown): unknown;
+	/** Turns the decoder's InvalidTextError into an error naming the line; other errors unchanged. */
+	toTextError(error: unknown): unknown;
 }
 
 type ChunkIterator = AsyncIterator<Buffer | Uint8Array | string> | Iterator<Buffer | Uint8Array | string>;
@@ -33,14 +33,17 @@ const DONE: IteratorResult<never, void> = Object.freeze({ done: true, value: und
  */
 export class RecordStream<T> implements AsyncGenerator<T, void, undefined> {
 	private source: ChunkIterator | null = null;
-	private readonly decoder = new Utf8StreamDecoder();
+	private readonly decoder: TextStreamDecoder;
 	private state = READING;
 	private inflight: Promise<unknown> | null = null;
 
 	constructor(
 		private readonly stream: ByteChunks,
 		private readonly parser: PullParser<T>,
-	) {}
+		encoding: FileEncoding = 'utf-8',
+	) {
+		this.decoder = createDecoder(encoding);
+	}
 
 	[Symbol.asyncIterator](): this {
 		return this;
@@ -113,11 +116,13 @@ export class RecordStream<T> implements AsyncGenerator<T, void, undefined> {
 				if (this.state === CLOSED) return DONE;
 				if (step.done === true) {
 					this.source = null;
+					let rest: string;
 					try {
-						this.decoder.end();
+						rest = this.decoder.end();
 					} catch (error) {
-						throw this.parser.toUtf8Error(error);
+						throw this.parser.toTextError(error);
 					}
+					if (rest.length > 0) this.parser.push(rest);
 					this.parser.finish();
 					this.state = FINISHED;
 					const record = this.parser.next();
@@ -129,7 +134,7 @@ export class RecordStream<T> implements AsyncGenerator<T, void, undefined> {
 				try {
 					text = this.decoder.write(step.value);
 				} catch (error) {
-					throw this.parser.toUtf8Error(error);
+					throw this.parser.toTextError(error);
 				}
 				if (text.length === 0) continue;
 				this.parser.push(text);

@@ -1,15 +1,21 @@
-/** Thrown by {@link Utf8StreamDecoder}; the readers turn it into an InputFileError with a line number. */
-export class InvalidUtf8Error extends Error {
+/**
+ * Thrown by the decoders (see encoding.ts) for bytes the file's encoding does not define; the
+ * readers turn it into an InputFileError naming the line.
+ */
+export class InvalidTextError extends Error {
 	/** The decoded text of the current chunk before the first invalid byte. */
 	readonly validPrefix: string;
-	/** A hint about the likely encoding (e.g. UTF-16), or ''. */
+	/** What to do about it, e.g. which encoding the file is likely in; or ''. */
 	readonly hint: string;
+	/** The encoding the file was read in, as the File Encoding parameter names it. */
+	readonly encoding: string;
 
-	constructor(validPrefix: string, hint: string) {
-		super('invalid UTF-8');
-		this.name = 'InvalidUtf8Error';
+	constructor(validPrefix: string, hint: string, encoding = 'UTF-8') {
+		super(`invalid ${encoding}`);
+		this.name = 'InvalidTextError';
 		this.validPrefix = validPrefix;
 		this.hint = hint;
+		this.encoding = encoding;
 	}
 }
 
@@ -17,28 +23,22 @@ export class InvalidUtf8Error extends Error {
  * Strict, streaming UTF-8 decoder. Chunks may split a multi-byte character anywhere; the
  * incomplete tail (at most 3 bytes) is carried to the next chunk. Any invalid sequence (stray
  * continuation byte, overlong form, surrogate, code point above U+10FFFF, a character cut off by
- * the end of the file) throws {@link InvalidUtf8Error}. A leading UTF-8 BOM is removed.
+ * the end of the file) throws {@link InvalidTextError}. A leading UTF-8 BOM is removed.
  * String chunks (an already-decoded stream) are passed through unchanged.
  */
 export class Utf8StreamDecoder {
 	private carry: Buffer | null = null;
 	private started = false;
-	private firstBytes: number[] = [];
 
 	/** Decodes one chunk; returns '' when the chunk only holds part of a character. */
 	write(chunk: Buffer | Uint8Array | string): string {
 		if (typeof chunk === 'string') {
-			if (this.carry !== null) throw new InvalidUtf8Error('', '');
+			if (this.carry !== null) throw new InvalidTextError('', '');
 			return this.stripBom(chunk);
 		}
 		let bytes = Buffer.isBuffer(chunk)
 			? chunk
 			: Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-		if (this.firstBytes.length < 2) {
-			for (let i = 0; i < bytes.length && this.firstBytes.length < 2; i++) {
-				this.firstBytes.push(bytes[i]);
-			}
-		}
 		if (this.carry !== null) {
 			bytes = Buffer.concat([this.carry, bytes]);
 			this.carry = null;
@@ -50,31 +50,24 @@ export class Utf8StreamDecoder {
 		const text = decodeStrict(whole);
 		if (text === undefined) {
 			const bad = firstInvalidOffset(whole);
-			throw new InvalidUtf8Error(this.stripBom(whole.toString('utf8', 0, bad)), this.hint());
+			throw new InvalidTextError(this.stripBom(whole.toString('utf8', 0, bad)), '');
 		}
 		return this.stripBom(text);
 	}
 
 	/** Call at the end of the stream: throws if the file ends inside a multi-byte character. */
-	end(): void {
+	end(): string {
 		if (this.carry !== null) {
 			this.carry = null;
-			throw new InvalidUtf8Error('', this.hint());
+			throw new InvalidTextError('', '');
 		}
+		return '';
 	}
 
 	private stripBom(text: string): string {
 		if (this.started || text.length === 0) return text;
 		this.started = true;
 		return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-	}
-
-	private hint(): string {
-		const [a, b] = this.firstBytes;
-		if ((a === 0xff && b === 0xfe) || (a === 0xfe && b === 0xff)) {
-			return 'The file looks like UTF-16: save it as UTF-8 (in Excel: "CSV UTF-8").';
-		}
-		return 'Save the file as UTF-8 (in Excel: "CSV UTF-8").';
 	}
 }
 

@@ -327,7 +327,7 @@ describe('readCsvRows: invalid UTF-8', () => {
 			expect(error).toBeInstanceOf(InputFileError);
 			expect(error).toMatchObject({ reason: 'INVALID_UTF8', line: 4 });
 			expect(error?.message).toBe(
-				'The file is not valid UTF-8: invalid bytes on line 4. Save the file as UTF-8 (in Excel: "CSV UTF-8").',
+				'The file is not valid UTF-8: invalid bytes on line 4. It looks like Windows-1252 (Excel\'s "CSV (Comma delimited)" on Windows): choose Windows-1252 under File Encoding, or save the file as UTF-8 (in Excel: "CSV UTF-8").',
 			);
 		}
 	});
@@ -338,11 +338,15 @@ describe('readCsvRows: invalid UTF-8', () => {
 		expect(error).toMatchObject({ reason: 'INVALID_UTF8', line: 3 });
 	});
 
-	it('says when a file looks like UTF-16', async () => {
-		const file = Buffer.from('\ufeffemail\nx@y.z\n', 'utf16le');
+	it.each([
+		['with a BOM', Buffer.from('\ufeffemail\nx@y.z\n', 'utf16le')],
+		['without a BOM', Buffer.from('email\nx@y.z\n', 'utf16le')],
+	])('refuses a UTF-16LE file %s, naming UTF-16LE', async (_name, file) => {
 		const { error } = await settle(readCsvRows([file]));
-		expect(error).toMatchObject({ reason: 'INVALID_UTF8', line: 1 });
-		expect(error?.message).toMatch(/looks like UTF-16/);
+		expect(error).toMatchObject({ reason: 'WRONG_ENCODING', line: 1 });
+		expect(error?.message).toBe(
+			'The file is not UTF-8: it looks like UTF-16LE (Excel\'s "Unicode Text"). Choose UTF-16LE under File Encoding.',
+		);
 	});
 
 	it('accepts every valid UTF-8 boundary case', async () => {

@@ -104,7 +104,7 @@ describe('readNdjsonRows: invalid UTF-8', () => {
 			expect(error).toBeInstanceOf(InputFileError);
 			expect(error).toMatchObject({ reason: 'INVALID_UTF8', line: 3 });
 			expect(error?.message).toBe(
-				'The file is not valid UTF-8: invalid bytes on line 3. Save the file as UTF-8 (in Excel: "CSV UTF-8").',
+				'The file is not valid UTF-8: invalid bytes on line 3. It looks like Windows-1252 (Excel\'s "CSV (Comma delimited)" on Windows): choose Windows-1252 under File Encoding, or save the file as UTF-8 (in Excel: "CSV UTF-8").',
 			);
 		}
 	});

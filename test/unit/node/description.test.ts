@@ -39,6 +39,7 @@ describe('node description', () => {
 			inputSource: 'items',
 			binaryProperty: 'data',
 			fileFormat: 'csv',
+			fileEncoding: 'utf-8',
 			csvDelimiter: ',',
 			emailField: 'email',
 			firstNameField: '',

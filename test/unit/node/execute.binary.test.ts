@@ -131,6 +131,35 @@ describe('execute: binary CSV input', () => {
 		});
 		expect(sim.state.member(listId, 'a@example.com')).toBeUndefined();
 	});
+
+	it('reads a Windows-1252 file from Excel when File Encoding says so', async () => {
+		// "Zoë Dupré €" in Windows-1252 (ë 0xEB, é 0xE9, € 0x80).
+		const bytes = Buffer.concat([
+			Buffer.from('email,first_name,segments\r\nzoe@example.com,Zo'),
+			Buffer.from([0xeb, 0x20, 0x44, 0x75, 0x70, 0x72, 0xe9, 0x20, 0x80]),
+			Buffer.from(',VIP\r\n'),
+		]);
+		const { summary } = await runNode({
+			items: [{ json: {}, binary: { data: binaryItem(bytes) } }],
+			credentials: credentials(),
+			params: { audience: audience(listId), inputSource: 'binary', fileEncoding: 'windows-1252', firstNameField: 'first_name' },
+		});
+		expect(summary[0].json).toMatchObject({ exported: 1 });
+		expect(sim.state.member(listId, 'zoe@example.com')?.merge_fields).toMatchObject({ FNAME: 'Zoë Dupré €' });
+	});
+
+	it('a UTF-16 file read as UTF-8 stops the export, naming UTF-16LE', async () => {
+		const run = runNode({
+			items: [{ json: {}, binary: { data: binaryItem(Buffer.from('\ufeffemail,segments\na@example.com,VIP\n', 'utf16le')) } }],
+			credentials: credentials(),
+			params: { audience: audience(listId), inputSource: 'binary' },
+		});
+		await expect(run).rejects.toMatchObject({
+			message: 'The input file cannot be read (input item 0)',
+			description: expect.stringContaining('Choose UTF-16LE under File Encoding'),
+		});
+		expect(sim.state.member(listId, 'a@example.com')).toBeUndefined();
+	});
 });
 
 describe('execute: binary NDJSON input', () => {
