@@ -81,7 +81,8 @@ export function toNodeError(
 		return new NodeOperationError(node, message, { description, itemIndex });
 	}
 	if (error instanceof InputFileError) {
-		const where = itemIndex !== undefined ? ` (input item ${itemIndex})` : '';
+		// Counted from 1, as the editor's input panel counts items.
+		const where = itemIndex !== undefined ? ` (input item ${itemIndex + 1})` : '';
 		return new NodeOperationError(node, `The input file cannot be read${where}`, {
 			description: scrub(error.message),
 			itemIndex,

@@ -10,7 +10,7 @@ import { createRequestFn, credentialTypeFor } from '../transport/request';
 import { secretsOf, toNodeError } from './errors';
 import { errorOutputs, exportOutputs, summaryHint } from './output';
 import { readParameters } from './parameters';
-import { binarySource, findFiles, itemsSource, mappedColumns } from './source';
+import { RowLines, binarySource, findFiles, itemsSource, mappedColumns } from './source';
 
 export async function executeExport(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -21,6 +21,7 @@ export async function executeExport(this: IExecuteFunctions): Promise<INodeExecu
 		// Refuses before any request unless the credential's consent toggle is on.
 		const request = await createRequestFn(this, parameters.authentication, { requireConsent: true });
 
+		const lines = new RowLines();
 		const source: ProfileSource =
 			parameters.input.kind === 'items'
 				? itemsSource(items)
@@ -29,6 +30,7 @@ export async function executeExport(this: IExecuteFunctions): Promise<INodeExecu
 						findFiles(this, items, parameters.input.binaryProperty),
 						parameters.input,
 						mappedColumns(parameters.options),
+						lines,
 					);
 
 		const result = await runExport(source, parameters.options, {
@@ -38,7 +40,7 @@ export async function executeExport(this: IExecuteFunctions): Promise<INodeExecu
 		});
 		const hint = summaryHint(result.summary);
 		if (hint !== undefined) this.addExecutionHints(hint);
-		return exportOutputs(result, items.length);
+		return exportOutputs(result, items.length, (item, row) => lines.lineOf(item, row));
 	} catch (caught) {
 		const error = toNodeError(this.getNode(), caught, { secrets: secretsOf(credentials) });
 		if (this.continueOnFail()) return errorOutputs(error.message, items.length);

@@ -14,7 +14,10 @@ export function summaryItem(result: ExportResult, inputCount: number): INodeExec
 	return { json: result.summary as unknown as IDataObject, pairedItem: allItems(inputCount) };
 }
 
-export function rejectedItem(row: RejectedRow): INodeExecutionData {
+/** Where a rejected file row is in its file (1-based line, header counted). */
+export type LineOf = (itemIndex: number, row: number) => number | undefined;
+
+export function rejectedItem(row: RejectedRow, lineOf?: LineOf): INodeExecutionData {
 	const json: IDataObject = {
 		email: row.email,
 		reason: row.reason,
@@ -22,12 +25,14 @@ export function rejectedItem(row: RejectedRow): INodeExecutionData {
 		code: row.code ?? null,
 		index: row.index,
 	};
+	const line = lineOf?.(row.itemIndex, row.index);
+	if (line !== undefined) json.line = line;
 	return { json, pairedItem: { item: row.itemIndex } };
 }
 
-/** `[[summary], rejected]`: what `execute` returns. */
-export function exportOutputs(result: ExportResult, inputCount: number): INodeExecutionData[][] {
-	return [[summaryItem(result, inputCount)], result.rejected.map(rejectedItem)];
+/** `[[summary], rejected]`: what `execute` returns. `lineOf` numbers the rejected rows of files. */
+export function exportOutputs(result: ExportResult, inputCount: number, lineOf?: LineOf): INodeExecutionData[][] {
+	return [[summaryItem(result, inputCount)], result.rejected.map((row) => rejectedItem(row, lineOf))];
 }
 
 /** With "continue on fail": the error as the Summary item, nothing rejected. */
@@ -35,29 +40,50 @@ export function errorOutputs(message: string, inputCount: number): INodeExecutio
 	return [[{ json: { error: message }, pairedItem: allItems(inputCount) }], []];
 }
 
+const count = (n: number): string => n.toLocaleString('en-US');
+
+/** The skipped rows by reason, e.g. ` 5 skipped: 5 duplicates (an email's last row is exported).` */
+function skippedText({ skipped }: ExportSummary): string {
+	const parts: string[] = [];
+	if (skipped.duplicate > 0) {
+		parts.push(`${count(skipped.duplicate)} duplicate${skipped.duplicate === 1 ? '' : 's'} (an email's last row is exported)`);
+	}
+	if (skipped.noConsent > 0) parts.push(`${count(skipped.noConsent)} without consent`);
+	if (skipped.notInSelectedSegments > 0) parts.push(`${count(skipped.notInSelectedSegments)} in none of the selected segments`);
+	const total = skipped.duplicate + skipped.noConsent + skipped.notInSelectedSegments;
+	return total === 0 ? '' : ` ${count(total)} skipped: ${parts.join(', ')}.`;
+}
+
 /**
  * What the output pane says above the Summary when not every profile was exported, so that a
- * partial export never looks like a plain success.
+ * partial export never looks like a plain success and every row not exported is accounted for.
  */
 export function summaryHint(summary: ExportSummary): NodeExecutionHint | undefined {
-	const of = `${summary.exported.toLocaleString('en-US')} of ${summary.profilesIn.toLocaleString('en-US')} profiles`;
-	const rows = summary.rejected === 1 ? '1 row was' : `${summary.rejected.toLocaleString('en-US')} rows were`;
+	const of = `${count(summary.exported)} of ${count(summary.profilesIn)} profiles`;
+	const rows = summary.rejected === 1 ? '1 row was' : `${count(summary.rejected)} rows were`;
+	const skipped = skippedText(summary);
 	if (summary.dryRun) {
-		return { type: 'info', location: 'outputPane', message: `Dry run: nothing was written. ${of} would be exported.` };
+		const rejected = summary.rejected > 0 ? ` ${rows} rejected: see the Rejected output.` : '';
+		return {
+			type: 'info',
+			location: 'outputPane',
+			message: `Dry run: nothing was written. ${of} would be exported.${rejected}${skipped} A dry run does not read the audience's members, so it cannot tell new members from existing ones (created and updated stay 0).`,
+		};
 	}
 	if (summary.partial) {
 		return {
 			type: 'warning',
 			location: 'outputPane',
-			message: `Partial export: ${of} exported. ${rows} not exported, some after Mailchimp kept failing: see the Rejected output for each reason. Running the export again is safe: members already exported are updated, not duplicated.`,
+			message: `Partial export: ${of} exported. ${rows} not exported, some after Mailchimp kept failing: see the Rejected output for each reason.${skipped} Running the export again is safe: members already exported are updated, not duplicated.`,
 		};
 	}
 	if (summary.rejected > 0) {
 		return {
 			type: 'warning',
 			location: 'outputPane',
-			message: `${of} exported; ${rows} rejected: see the Rejected output for each reason.`,
+			message: `${of} exported; ${rows} rejected: see the Rejected output for each reason.${skipped}`,
 		};
 	}
+	if (skipped !== '') return { type: 'info', location: 'outputPane', message: `${of} exported.${skipped}` };
 	return undefined;
 }

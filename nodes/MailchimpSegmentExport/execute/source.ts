@@ -63,16 +63,56 @@ async function openFile(ctx: IExecuteFunctions, file: CarriedFile): Promise<Byte
 }
 
 /**
+ * The line in its file of each file row (1-based, header counted, as a text editor or a
+ * spreadsheet numbers it), kept compactly: only the rows where `line - row` changes (after a
+ * blank line or a quoted field over several lines) are stored.
+ */
+export class RowLines {
+	private readonly files = new Map<number, { rows: number[]; offsets: number[]; last: number }>();
+
+	record(itemIndex: number, row: number, line: number): void {
+		let file = this.files.get(itemIndex);
+		if (file === undefined) {
+			file = { rows: [], offsets: [], last: -1 };
+			this.files.set(itemIndex, file);
+		}
+		// The core reads the files twice: the second read finds the lines known already.
+		if (row <= file.last) return;
+		file.last = row;
+		const offset = line - row;
+		if (file.offsets[file.offsets.length - 1] !== offset) {
+			file.rows.push(row);
+			file.offsets.push(offset);
+		}
+	}
+
+	/** The line of row `row` of the file carried by item `itemIndex`, or undefined when not read. */
+	lineOf(itemIndex: number, row: number): number | undefined {
+		const file = this.files.get(itemIndex);
+		if (file === undefined || row > file.last || file.rows.length === 0 || row < file.rows[0]) return undefined;
+		let lo = 0;
+		let hi = file.rows.length - 1;
+		while (lo < hi) {
+			const mid = (lo + hi + 1) >> 1;
+			if (file.rows[mid] <= row) lo = mid;
+			else hi = mid - 1;
+		}
+		return row + file.offsets[lo];
+	}
+}
+
+/**
  * The rows of every carried file, one after the other. `index` is the row number in its file
- * and `itemIndex` the item that carried it; a row the parser refuses is passed on with its
- * `error`, for the core to report as a rejected row. A file that cannot be read at all stops
- * the export with an error naming the item.
+ * and `itemIndex` the item that carried it; each row's line goes into `lines`. A row the parser
+ * refuses is passed on with its `error`, for the core to report as a rejected row. A file that
+ * cannot be read at all stops the export with an error naming the item.
  */
 export function binarySource(
 	ctx: IExecuteFunctions,
 	files: CarriedFile[],
 	format: { fileFormat: FileFormat; csvDelimiter?: string; encoding?: FileEncoding },
 	columns: string[] = [],
+	lines: RowLines = new RowLines(),
 ): ProfileSource {
 	const read = (file: CarriedFile, bytes: ByteChunks): AsyncIterable<InputRecord<unknown>> =>
 		format.fileFormat === 'ndjson'
@@ -87,6 +127,7 @@ export function binarySource(
 			const rows = read(file, await openFile(ctx, file));
 			try {
 				for await (const record of rows) {
+					lines.record(file.itemIndex, record.row, record.line);
 					yield record.error === undefined
 						? { index: record.row, itemIndex: file.itemIndex, data: record.data }
 						: { index: record.row, itemIndex: file.itemIndex, data: undefined, error: record.error };
@@ -127,7 +168,7 @@ function checkColumns(
 	if (missing.length === 0) return;
 	throw new NodeOperationError(
 		ctx.getNode(),
-		`The CSV file of input item ${itemIndex} has no column ${missing.map((column) => `"${column}"`).join(', ')}`,
+		`The CSV file of input item ${itemIndex + 1} has no column ${missing.map((column) => `"${column}"`).join(', ')}`,
 		{ description: describeMissingColumn(header, missing[0]), itemIndex },
 	);
 }

@@ -58,10 +58,10 @@ describe('execute: binary CSV input', () => {
 
 		// Row 1 of file a (its second data row) and row 1 of file b.
 		expect(rejected).toHaveLength(2);
-		expect(rejected[0]).toMatchObject({ json: { index: 1, code: 'UNREADABLE_ROW', email: '' }, pairedItem: { item: 0 } });
+		expect(rejected[0]).toMatchObject({ json: { index: 1, line: 3, code: 'UNREADABLE_ROW', email: '' }, pairedItem: { item: 0 } });
 		expect(String(rejected[0].json.reason)).toMatch(/field/i);
 		expect(rejected[1]).toMatchObject({
-			json: { email: 'bad address', code: 'INVALID_EMAIL', index: 1 },
+			json: { email: 'bad address', code: 'INVALID_EMAIL', index: 1, line: 3 },
 			pairedItem: { item: 2 },
 		});
 
@@ -69,6 +69,27 @@ describe('execute: binary CSV input', () => {
 		expect(store.opened.length).toBeGreaterThanOrEqual(1);
 		expect(store.opened.every((open) => open.chunkSize !== undefined && open.chunkSize > 0)).toBe(true);
 		expect(context.requests.length).toBeGreaterThan(0);
+	});
+
+	it('numbers rejected rows by their line in the file, as an editor or a spreadsheet does', async () => {
+		const csv = [
+			'email,note,segments',
+			'',
+			'ok@example.com,"two',
+			'lines",VIP',
+			'',
+			'bad address,x,VIP',
+			'second bad,y,VIP',
+		].join('\n');
+		const { rejected } = await runNode({
+			items: [{ json: {}, binary: { data: binaryItem(csv) } }],
+			credentials: credentials(),
+			params: { audience: audience(listId), inputSource: 'binary' },
+		});
+		expect(rejected.map((item) => [item.json.index, item.json.line])).toEqual([
+			[1, 6],
+			[2, 7],
+		]);
 	});
 
 	it('reads a semicolon-separated file when Delimiter says so', async () => {
@@ -126,7 +147,7 @@ describe('execute: binary CSV input', () => {
 			params: { audience: audience(listId), inputSource: 'binary' },
 		});
 		await expect(run).rejects.toMatchObject({
-			message: 'The input file cannot be read (input item 1)',
+			message: 'The input file cannot be read (input item 2)',
 			description: expect.stringContaining('UTF-8'),
 		});
 		expect(sim.state.member(listId, 'a@example.com')).toBeUndefined();
@@ -155,7 +176,7 @@ describe('execute: binary CSV input', () => {
 			params: { audience: audience(listId), inputSource: 'binary' },
 		});
 		await expect(run).rejects.toMatchObject({
-			message: 'The input file cannot be read (input item 0)',
+			message: 'The input file cannot be read (input item 1)',
 			description: expect.stringContaining('Choose UTF-16LE under File Encoding'),
 		});
 		expect(sim.state.member(listId, 'a@example.com')).toBeUndefined();

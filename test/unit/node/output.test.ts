@@ -29,8 +29,31 @@ describe('summaryHint', () => {
 		});
 	});
 
-	it('says nothing when every profile was exported or skipped with a reason', () => {
+	it('says nothing when every profile was exported', () => {
 		expect(summaryHint(summary({}))).toBeUndefined();
-		expect(summaryHint(summary({ exported: 1400, skipped: { noConsent: 100, notInSelectedSegments: 0, duplicate: 0 } }))).toBeUndefined();
+	});
+
+	it('accounts for skipped rows next to the rejected ones (405 in, 396 exported, 4 rejected, 5 duplicates)', () => {
+		const hint = summaryHint(
+			summary({ profilesIn: 405, exported: 396, rejected: 4, skipped: { noConsent: 0, notInSelectedSegments: 0, duplicate: 5 } }),
+		);
+		expect(hint?.message).toBe(
+			"396 of 405 profiles exported; 4 rows were rejected: see the Rejected output for each reason. 5 skipped: 5 duplicates (an email's last row is exported).",
+		);
+	});
+
+	it('says why rows were skipped when none was rejected', () => {
+		expect(summaryHint(summary({ exported: 1397, skipped: { noConsent: 100, notInSelectedSegments: 2, duplicate: 1 } }))).toEqual({
+			type: 'info',
+			location: 'outputPane',
+			message:
+				"1,397 of 1,500 profiles exported. 103 skipped: 1 duplicate (an email's last row is exported), 100 without consent, 2 in none of the selected segments.",
+		});
+	});
+
+	it('a dry run says it cannot tell new members from existing ones', () => {
+		expect(summaryHint(summary({ dryRun: true, created: 0 }))?.message).toMatch(
+			/^Dry run: nothing was written\. 1,500 of 1,500 profiles would be exported\. A dry run does not read the audience's members, so it cannot tell new members from existing ones/,
+		);
 	});
 });
