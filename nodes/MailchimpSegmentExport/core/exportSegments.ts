@@ -7,6 +7,7 @@ import { getList, getMergeFields } from './client';
 import { ExportCancelledError } from './errors';
 import { checkOptions } from './options';
 import { type MemberIndex, buildPlan } from './plan';
+import { ProgressMeter } from './progress';
 import { ProfileMapper } from './profile';
 import { Report } from './report';
 import { Runner } from './runner';
@@ -28,7 +29,8 @@ export async function runExport(source: ProfileSource, options: ExportOptions, d
 	const now = deps.now ?? Date.now;
 	const started = now();
 	const checked = checkOptions(options);
-	const runner = new Runner(deps.request, {
+	const meter = deps.progress === undefined ? undefined : new ProgressMeter(deps.progress, now, started);
+	const runner = new Runner(meter === undefined ? deps.request : meter.wrap(deps.request), {
 		maxConcurrency: checked.maxConcurrency,
 		retry: checked.retryPolicy,
 		sleep: deps.sleep,
@@ -54,7 +56,11 @@ export async function runExport(source: ProfileSource, options: ExportOptions, d
 		const mergeFields = await getMergeFields(runner.call, checked.listId);
 		const mapper = new ProfileMapper(checked, mergeFields);
 
-		index = await buildPlan(source, mapper, checked.maxProfiles, report, () => runner.throwIfCancelled());
+		index = await buildPlan(source, mapper, checked.maxProfiles, report, () => {
+			runner.throwIfCancelled();
+			meter?.checked(report.profilesIn);
+		});
+		meter?.sending(index.size);
 
 		targets = await ensureTags(runner, checked.listId, mapper.segments.names, index.usedSegments(), checked.dryRun);
 		const sender = new Sender({

@@ -1,6 +1,8 @@
 // The export core's public contract. The core imports nothing from n8n: the node passes in
 // a request function and a sleep function, and gets back a report.
 
+import type { ProgressFn } from './progress';
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** One call to the Mailchimp Marketing API. `path` is relative to the API root (`/lists/abc`). */
@@ -104,6 +106,8 @@ export interface ExportDeps {
 	now?: () => number;
 	/** Random number in [0, 1) for backoff jitter; defaults to Math.random. */
 	random?: () => number;
+	/** Told how far a long export has got (see ExportProgress), every so many rows and batches. */
+	progress?: ProgressFn;
 }
 
 /** Mailchimp merge field types (anything else is treated as text). */

@@ -9,6 +9,7 @@ import type { ProfileSource } from '../core/types';
 import { createRequestFn, credentialTypeFor } from '../transport/request';
 import { secretsOf, toNodeError } from './errors';
 import { errorOutputs, exportOutputs, summaryHint } from './output';
+import { finishedMessage, logProgress } from './progress';
 import { readParameters } from './parameters';
 import { RowLines, binarySource, findFiles, itemsSource, mappedColumns } from './source';
 
@@ -33,11 +34,14 @@ export async function executeExport(this: IExecuteFunctions): Promise<INodeExecu
 						lines,
 					);
 
+		const nodeName = this.getNode().name;
 		const result = await runExport(source, parameters.options, {
 			request,
 			sleep: sleepWithAbort,
 			signal: this.getExecutionCancelSignal?.(),
+			progress: logProgress(this.logger, nodeName),
 		});
+		this.logger?.info(finishedMessage(nodeName, result.summary), { node: nodeName });
 		const hint = summaryHint(result.summary);
 		if (hint !== undefined) this.addExecutionHints(hint);
 		return exportOutputs(result, items.length, (item, row) => lines.lineOf(item, row));

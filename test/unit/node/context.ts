@@ -187,6 +187,8 @@ interface Harness {
 	requests: SentRequest[];
 	/** Execution hints the node added for the output pane. */
 	hints: NodeExecutionHint[];
+	/** Lines the node wrote to n8n's log (this.logger), with their level. */
+	logs: Array<{ level: string; message: string; meta?: unknown }>;
 }
 
 function makeNode(options: ContextOptions): INode {
@@ -255,9 +257,13 @@ export function createExecuteContext(options: ExecuteContextOptions = {}): IExec
 	const items = options.items ?? [];
 	const store = options.binaryStore;
 	const hints: NodeExecutionHint[] = [];
+	const logs: Harness['logs'] = [];
+	const log = (level: string) => (message: string, meta?: unknown) => void logs.push({ level, message, meta });
 	const context = {
 		requests: base.requests,
 		hints,
+		logs,
+		logger: { info: log('info'), debug: log('debug'), warn: log('warn'), error: log('error') },
 		addExecutionHints: (...added: NodeExecutionHint[]) => void hints.push(...added),
 		getNode: () => base.node,
 		getInputData: () => items,
@@ -291,6 +297,7 @@ export function createLoadOptionsContext(options: ContextOptions = {}): ILoadOpt
 	const context = {
 		requests: base.requests,
 		hints: [],
+		logs: [],
 		getNode: () => base.node,
 		getNodeParameter: (name: string, fallback?: unknown, extra?: { extractValue?: boolean }) =>
 			base.getParameter(name, fallback, extra),

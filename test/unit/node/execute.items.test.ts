@@ -175,6 +175,9 @@ describe('execute: input items', () => {
 			credentials: credentials(),
 			params: { audience: audience(listId), options: { dryRun: true } },
 		});
+		expect(dry.context.logs).toEqual([
+			{ level: 'info', message: expect.stringMatching(/^Mailchimp Segment Export "Mailchimp Segment Export" dry run finished: 2 of 2 profiles exported, 0 rejected, in \d+ s$/), meta: { node: 'Mailchimp Segment Export' } },
+		]);
 		expect(dry.context.hints).toEqual([expect.objectContaining({ message: expect.stringMatching(/^Dry run: nothing was written. 2 of 2 profiles would be exported. /) })]);
 	});
 

@@ -2,6 +2,7 @@
 
 import type { ExportSummary } from '../../../nodes/MailchimpSegmentExport/core/types';
 import { summaryHint } from '../../../nodes/MailchimpSegmentExport/execute/output';
+import { formatDuration, progressMessage } from '../../../nodes/MailchimpSegmentExport/execute/progress';
 
 const summary = (over: Partial<ExportSummary>): ExportSummary => ({
 	profilesIn: 1500,
@@ -55,5 +56,20 @@ describe('summaryHint', () => {
 		expect(summaryHint(summary({ dryRun: true, created: 0 }))?.message).toMatch(
 			/^Dry run: nothing was written\. 1,500 of 1,500 profiles would be exported\. A dry run does not read the audience's members, so it cannot tell new members from existing ones/,
 		);
+	});
+});
+
+describe('progress in n8n\'s log', () => {
+	it('says how many members are sent and how long is left', () => {
+		expect(progressMessage('Export', { phase: 'sending', done: 120_000, total: 1_000_000, elapsedMs: 60_000, remainingMs: 264_000 })).toBe(
+			'Mailchimp Segment Export "Export": 120,000 of 1,000,000 members sent (12%), about 4 min left',
+		);
+		expect(progressMessage('Export', { phase: 'checking', done: 300_000, elapsedMs: 9_400 })).toBe(
+			'Mailchimp Segment Export "Export": checked 300,000 profiles in 9 s; nothing is sent before every row is checked',
+		);
+	});
+
+	it('writes durations a person reads at a glance', () => {
+		expect([0, 35_000, 264_000, 3_900_000].map(formatDuration)).toEqual(['0 s', '35 s', '4 min', '1 h 05 min']);
 	});
 });
