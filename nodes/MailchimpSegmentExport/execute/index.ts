@@ -11,7 +11,7 @@ import { secretsOf, toNodeError } from './errors';
 import { errorOutputs, exportOutputs, summaryHint } from './output';
 import { finishedMessage, logProgress } from './progress';
 import { readParameters } from './parameters';
-import { RowLines, binarySource, findFiles, itemsSource, mappedColumns } from './source';
+import { FilesSeen, binarySource, findFiles, itemsSource, mappedColumns } from './source';
 
 export async function executeExport(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -22,7 +22,7 @@ export async function executeExport(this: IExecuteFunctions): Promise<INodeExecu
 		// Refuses before any request unless the credential's consent toggle is on.
 		const request = await createRequestFn(this, parameters.authentication, { requireConsent: true });
 
-		const lines = new RowLines();
+		const seen = new FilesSeen();
 		const source: ProfileSource =
 			parameters.input.kind === 'items'
 				? itemsSource(items)
@@ -31,7 +31,7 @@ export async function executeExport(this: IExecuteFunctions): Promise<INodeExecu
 						findFiles(this, items, parameters.input.binaryProperty),
 						parameters.input,
 						mappedColumns(parameters.options),
-						lines,
+						seen,
 					);
 
 		const nodeName = this.getNode().name;
@@ -42,9 +42,11 @@ export async function executeExport(this: IExecuteFunctions): Promise<INodeExecu
 			progress: logProgress(this.logger, nodeName),
 		});
 		this.logger?.info(finishedMessage(nodeName, result.summary), { node: nodeName });
-		const hint = summaryHint(result.summary);
+		// A dry run shows each file's columns, for mapping them before a real run.
+		const columns = result.summary.dryRun ? seen.columns : undefined;
+		const hint = summaryHint(result.summary, columns);
 		if (hint !== undefined) this.addExecutionHints(hint);
-		return exportOutputs(result, items.length, (item, row) => lines.lineOf(item, row));
+		return exportOutputs(result, items.length, (item, row) => seen.lines.lineOf(item, row), columns);
 	} catch (caught) {
 		const error = toNodeError(this.getNode(), caught, { secrets: secretsOf(credentials) });
 		if (this.continueOnFail()) return errorOutputs(error.message, items.length);

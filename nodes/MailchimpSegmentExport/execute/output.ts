@@ -10,8 +10,16 @@ export function allItems(count: number): IPairedItemData[] {
 	return Array.from({ length: count }, (_, item) => ({ item }));
 }
 
-export function summaryItem(result: ExportResult, inputCount: number): INodeExecutionData {
-	return { json: result.summary as unknown as IDataObject, pairedItem: allItems(inputCount) };
+/** CSV headers by the input item that carried the file. */
+export type FileColumns = ReadonlyMap<number, readonly string[]>;
+
+/** The Summary item; with `columns` (a dry run over CSV files), each file's columns as `files`. */
+export function summaryItem(result: ExportResult, inputCount: number, columns?: FileColumns): INodeExecutionData {
+	const json = { ...result.summary } as unknown as IDataObject;
+	if (columns !== undefined && columns.size > 0) {
+		json.files = [...columns].map(([itemIndex, header]) => ({ inputItem: itemIndex + 1, columns: [...header] }));
+	}
+	return { json, pairedItem: allItems(inputCount) };
 }
 
 /** Where a rejected file row is in its file (1-based line, header counted). */
@@ -31,8 +39,13 @@ export function rejectedItem(row: RejectedRow, lineOf?: LineOf): INodeExecutionD
 }
 
 /** `[[summary], rejected]`: what `execute` returns. `lineOf` numbers the rejected rows of files. */
-export function exportOutputs(result: ExportResult, inputCount: number, lineOf?: LineOf): INodeExecutionData[][] {
-	return [[summaryItem(result, inputCount)], result.rejected.map((row) => rejectedItem(row, lineOf))];
+export function exportOutputs(
+	result: ExportResult,
+	inputCount: number,
+	lineOf?: LineOf,
+	columns?: FileColumns,
+): INodeExecutionData[][] {
+	return [[summaryItem(result, inputCount, columns)], result.rejected.map((row) => rejectedItem(row, lineOf))];
 }
 
 /** With "continue on fail": the error as the Summary item, nothing rejected. */
@@ -54,11 +67,21 @@ function skippedText({ skipped }: ExportSummary): string {
 	return total === 0 ? '' : ` ${count(total)} skipped: ${parts.join(', ')}.`;
 }
 
+/** The first file's columns, for mapping them: ` The file's columns: email, first_name.` */
+function columnsText(columns: FileColumns | undefined): string {
+	const first = columns?.values().next().value;
+	if (first === undefined) return '';
+	const shown = first.slice(0, 30).map((name) => `"${name}"`);
+	const more = first.length > shown.length ? `, and ${first.length - shown.length} more` : '';
+	const which = columns!.size > 1 ? "The first file's columns" : "The file's columns";
+	return ` ${which} (for the field parameters): ${shown.join(', ')}${more}.`;
+}
+
 /**
  * What the output pane says above the Summary when not every profile was exported, so that a
  * partial export never looks like a plain success and every row not exported is accounted for.
  */
-export function summaryHint(summary: ExportSummary): NodeExecutionHint | undefined {
+export function summaryHint(summary: ExportSummary, columns?: FileColumns): NodeExecutionHint | undefined {
 	const of = `${count(summary.exported)} of ${count(summary.profilesIn)} profiles`;
 	const rows = summary.rejected === 1 ? '1 row was' : `${count(summary.rejected)} rows were`;
 	const skipped = skippedText(summary);
@@ -67,7 +90,7 @@ export function summaryHint(summary: ExportSummary): NodeExecutionHint | undefin
 		return {
 			type: 'info',
 			location: 'outputPane',
-			message: `Dry run: nothing was written. ${of} would be exported.${rejected}${skipped} A dry run does not read the audience's members, so it cannot tell new members from existing ones (created and updated stay 0).`,
+			message: `Dry run: nothing was written. ${of} would be exported.${rejected}${skipped}${columnsText(columns)} A dry run does not read the audience's members, so it cannot tell new members from existing ones (created and updated stay 0).`,
 		};
 	}
 	if (summary.partial) {

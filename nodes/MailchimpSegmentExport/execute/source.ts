@@ -101,9 +101,16 @@ export class RowLines {
 	}
 }
 
+/** What reading the files showed, for the output: each row's line, each CSV file's columns. */
+export class FilesSeen {
+	readonly lines = new RowLines();
+	/** The header of each CSV file, by the input item that carried it. */
+	readonly columns = new Map<number, readonly string[]>();
+}
+
 /**
  * The rows of every carried file, one after the other. `index` is the row number in its file
- * and `itemIndex` the item that carried it; each row's line goes into `lines`. A row the parser
+ * and `itemIndex` the item that carried it; lines and headers go into `seen`. A row the parser
  * refuses is passed on with its `error`, for the core to report as a rejected row. A file that
  * cannot be read at all stops the export with an error naming the item.
  */
@@ -112,7 +119,7 @@ export function binarySource(
 	files: CarriedFile[],
 	format: { fileFormat: FileFormat; csvDelimiter?: string; encoding?: FileEncoding },
 	columns: string[] = [],
-	lines: RowLines = new RowLines(),
+	seen: FilesSeen = new FilesSeen(),
 ): ProfileSource {
 	const read = (file: CarriedFile, bytes: ByteChunks): AsyncIterable<InputRecord<unknown>> =>
 		format.fileFormat === 'ndjson'
@@ -120,14 +127,17 @@ export function binarySource(
 			: readCsvRows(bytes, {
 					delimiter: format.csvDelimiter,
 					encoding: format.encoding,
-					onHeader: (header) => checkColumns(ctx, header, columns, file.itemIndex),
+					onHeader: (header) => {
+						seen.columns.set(file.itemIndex, header);
+						checkColumns(ctx, header, columns, file.itemIndex);
+					},
 				});
 	return async function* (): AsyncGenerator<ProfileRow> {
 		for (const file of files) {
 			const rows = read(file, await openFile(ctx, file));
 			try {
 				for await (const record of rows) {
-					lines.record(file.itemIndex, record.row, record.line);
+					seen.lines.record(file.itemIndex, record.row, record.line);
 					yield record.error === undefined
 						? { index: record.row, itemIndex: file.itemIndex, data: record.data }
 						: { index: record.row, itemIndex: file.itemIndex, data: undefined, error: record.error };

@@ -92,6 +92,26 @@ describe('execute: binary CSV input', () => {
 		]);
 	});
 
+	it('a dry run lists the columns of the file, in the Summary and in the output pane', async () => {
+		const { summary, context } = await runNode({
+			items: [{ json: {}, binary: { data: binaryItem('email,first_name,segments,ltv\nann@example.com,Ann,VIP,3\n') } }],
+			credentials: credentials(),
+			params: { audience: audience(listId), inputSource: 'binary', firstNameField: 'first_name', options: { dryRun: true } },
+		});
+		expect(summary[0].json).toMatchObject({ dryRun: true, files: [{ inputItem: 1, columns: ['email', 'first_name', 'segments', 'ltv'] }] });
+		expect(context.hints[0].message).toContain('The file\'s columns (for the field parameters): "email", "first_name", "segments", "ltv".');
+		expect(sim.state.member(listId, 'ann@example.com')).toBeUndefined();
+	});
+
+	it('a real run does not add the columns to the Summary', async () => {
+		const { summary } = await runNode({
+			items: [{ json: {}, binary: { data: binaryItem('email,segments\nann@example.com,VIP\n') } }],
+			credentials: credentials(),
+			params: { audience: audience(listId), inputSource: 'binary' },
+		});
+		expect(summary[0].json.files).toBeUndefined();
+	});
+
 	it('reads a semicolon-separated file when Delimiter says so', async () => {
 		const { summary } = await runNode({
 			items: [{ json: {}, binary: { data: binaryItem('email;segments\nsemi@example.com;"VIP, Churn risk"\n') } }],
