@@ -8,7 +8,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { properties } from './description';
 import { executeExport } from './execute';
-import { getMergeFields, searchAudiences } from './methods';
+import { getMergeFields, getTags, searchAudiences } from './methods';
 
 // In expressions, `$parameter.audience` is the resource locator's plain value (the id): the
 // name picked from the list is only in the raw parameters, which `$parameter.toJSON()` returns.
@@ -52,7 +52,7 @@ export class MailchimpSegmentExport implements INodeType {
 
 	methods = {
 		listSearch: { searchAudiences },
-		loadOptions: { getMergeFields },
+		loadOptions: { getMergeFields, getTags },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

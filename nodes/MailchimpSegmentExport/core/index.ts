@@ -4,6 +4,6 @@ export * from './types';
 export { ExportCancelledError, ExportError } from './errors';
 export { runExport } from './exportSegments';
 export type { ExportProgress, ProgressFn } from './progress';
-export { listAudiences, getMergeFields, getList } from './client';
+export { listAudiences, getMergeFields, getList, listStaticSegments } from './client';
 export { DEFAULT_RETRY } from './runner';
 export { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_PROFILES } from './options';

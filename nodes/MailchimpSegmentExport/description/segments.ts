@@ -43,11 +43,24 @@ export const segmentProperties: INodeProperties[] = [
 	},
 	{
 		displayName: 'Segments to Export',
+		name: 'segmentTags',
+		type: 'multiOptions',
+		typeOptions: {
+			loadOptionsMethod: 'getTags',
+			loadOptionsDependsOn: ['audience.value'],
+		},
+		default: [],
+		// eslint-disable-next-line n8n-nodes-base/node-param-description-wrong-for-dynamic-multi-options
+		description:
+			"The audience's tags whose segments are exported. Segments that are not tags yet go in New Segments to Export. With both empty, every segment found in the input is exported.",
+	},
+	{
+		displayName: 'New Segments to Export',
 		name: 'segments',
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. High value customers, Churn risk',
 		description:
-			'Comma-separated list of the segment names to export; leave empty to export every segment found in the input',
+			'Comma-separated names of more segments to export, e.g. ones that are not tags of the audience yet (their tags are created)',
 	},
 ];

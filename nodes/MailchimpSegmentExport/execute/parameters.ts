@@ -28,6 +28,11 @@ function text(value: unknown): string {
 	return typeof value === 'string' ? value.trim() : value === undefined || value === null ? '' : String(value).trim();
 }
 
+/** The names picked in a multiOptions parameter, trimmed, empty entries dropped. */
+function tagNames(value: unknown): string[] {
+	return (Array.isArray(value) ? value : []).map(text).filter((name) => name !== '');
+}
+
 /** A comma-separated list of names, trimmed, empty entries and repeats dropped. */
 export function splitNames(value: unknown): string[] {
 	const names = text(value)
@@ -154,7 +159,7 @@ export function readParameters(ctx: IExecuteFunctions): NodeParameters {
 				attributes: attributesOf(ctx, get('attributes', {})),
 			},
 			segmentSource,
-			selectedSegments: splitNames(get('segments', '')),
+			selectedSegments: [...new Set([...tagNames(get('segmentTags', [])), ...splitNames(get('segments', ''))])],
 			statusIfNew: statusIfNew as StatusIfNew,
 			consentField: consentField === '' ? undefined : consentField,
 			removeMembersWhoLeft: extra.removeMembersWhoLeft === true,

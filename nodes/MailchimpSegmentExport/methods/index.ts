@@ -1,2 +1,2 @@
 export { searchAudiences } from './listSearch';
-export { getMergeFields } from './loadOptions';
+export { getMergeFields, getTags } from './loadOptions';

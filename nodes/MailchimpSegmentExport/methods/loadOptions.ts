@@ -1,6 +1,6 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { getMergeFields as fetchMergeFields } from '../core';
+import { getMergeFields as fetchMergeFields, listStaticSegments } from '../core';
 import { asAuthentication, toNodeError } from '../execute/errors';
 import { createRequestFn } from '../transport/request';
 
@@ -40,4 +40,22 @@ export function describeField(field: { type: string; required: boolean; options?
 	const choices = (field.options as { choices?: unknown } | undefined)?.choices;
 	if (Array.isArray(choices) && choices.length > 0) notes.push(`One of: ${choices.join(', ')}`);
 	return notes.length > 0 ? notes.join('. ') : undefined;
+}
+
+/**
+ * The chosen audience's tags for Segments to Export, by name (segments are matched to tags by
+ * name). Names that are not tags yet go in New Segments to Export.
+ */
+export async function getTags(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const listId = this.getNodeParameter('audience', '', { extractValue: true }) as string;
+	if (typeof listId !== 'string' || listId.trim() === '') return [];
+	try {
+		const request = await createRequestFn(this, asAuthentication(this.getNodeParameter('authentication', 'apiKey')));
+		const tags = await listStaticSegments(request, listId.trim());
+		return tags
+			.map((tag) => ({ name: tag.name, value: tag.name }))
+			.sort((a, b) => a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }));
+	} catch (error) {
+		throw toNodeError(this.getNode(), error);
+	}
 }

@@ -48,6 +48,7 @@ describe('node description', () => {
 			segmentSource: 'field',
 			segmentField: 'segments',
 			segmentName: '',
+			segmentTags: [],
 			segments: '',
 			options: {},
 		});
@@ -73,7 +74,7 @@ describe('node description', () => {
 	it('registers its listSearch and loadOptions methods', () => {
 		const node = new MailchimpSegmentExport();
 		expect(Object.keys(node.methods.listSearch)).toEqual(['searchAudiences']);
-		expect(Object.keys(node.methods.loadOptions)).toEqual(['getMergeFields']);
+		expect(Object.keys(node.methods.loadOptions)).toEqual(['getMergeFields', 'getTags']);
 	});
 
 	it('has a codex in the Marketing category and both icons', () => {

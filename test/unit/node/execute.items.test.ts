@@ -105,6 +105,22 @@ describe('execute: input items', () => {
 		expect(sim.state.tagMembers(listId, 'Silver')).toEqual([]);
 	});
 
+	it('segments picked from the audience\'s tags and new names typed in are exported together', async () => {
+		const { summary } = await runNode({
+			items: [
+				{ json: { email: 'a@example.com', segments: ['Gold', 'Silver'] } },
+				{ json: { email: 'b@example.com', segments: 'Bronze' } },
+				{ json: { email: 'c@example.com', segments: 'Tin' } },
+			],
+			credentials: credentials(),
+			params: { audience: audience(listId), segmentTags: ['Gold'], segments: 'Bronze' },
+		});
+		expect(summary[0].json).toMatchObject({ exported: 2, skipped: { notInSelectedSegments: 1 } });
+		expect(sim.state.tagMembers(listId, 'Gold')).toEqual(['a@example.com']);
+		expect(sim.state.tagMembers(listId, 'Bronze')).toEqual(['b@example.com']);
+		expect(sim.state.tagMembers(listId, 'Silver')).toEqual([]);
+	});
+
 	it('statusIfNew and consentField', async () => {
 		const { summary } = await runNode({
 			items: [

@@ -2,7 +2,7 @@
 
 import { start, type Simulator } from '../../simulator/server';
 import { AUDIENCE_PAGE_SIZE, searchAudiences } from '../../../nodes/MailchimpSegmentExport/methods/listSearch';
-import { describeField, getMergeFields } from '../../../nodes/MailchimpSegmentExport/methods/loadOptions';
+import { describeField, getMergeFields, getTags } from '../../../nodes/MailchimpSegmentExport/methods/loadOptions';
 import { API_KEY_CREDENTIAL, apiKeyCredentials, audience, createLoadOptionsContext } from './context';
 
 let sim: Simulator;
@@ -90,5 +90,25 @@ describe('getMergeFields', () => {
 		const attributes = new MailchimpSegmentExport().description.properties.find((p: { name: string }) => p.name === 'attributes');
 		const mergeField = attributes.options[0].values.find((v: { name: string }) => v.name === 'mergeField');
 		expect(mergeField.typeOptions).toEqual({ loadOptionsMethod: 'getMergeFields', loadOptionsDependsOn: ['audience.value'] });
+	});
+});
+
+describe('getTags', () => {
+	it("offers the audience's tags by name, sorted, for Segments to Export", async () => {
+		const listId = sim.state.addList({ name: 'Tagged' });
+		const list = sim.state.lists.get(listId)!;
+		for (const name of ['VIP', 'churn risk', 'Newsletter']) list.createSegment(name);
+		const options = await getTags.call(context({ audience: audience(listId) }));
+		expect(options).toEqual([
+			{ name: 'churn risk', value: 'churn risk' },
+			{ name: 'Newsletter', value: 'Newsletter' },
+			{ name: 'VIP', value: 'VIP' },
+		]);
+	});
+
+	it('no audience chosen yet: no options and no request', async () => {
+		const ctx = context({ audience: audience('') });
+		expect(await getTags.call(ctx)).toEqual([]);
+		expect(ctx.requests).toHaveLength(0);
 	});
 });
