@@ -43,7 +43,7 @@ export async function runExport(source: ProfileSource, options: ExportOptions, d
 	const result = (): ExportResult =>
 		report.result({
 			exported: index === undefined ? 0 : countExported(index),
-			segments: targets.map(({ name, tagId, added, removed }) => ({ name, tagId, added, removed })),
+			segments: targets.map(({ name, tagId, added, alreadyTagged, removed }) => ({ name, tagId, added, alreadyTagged, removed })),
 			apiCalls: runner.apiCalls,
 			retries: runner.retries,
 			durationMs: Math.max(0, now() - started),

@@ -235,7 +235,11 @@ export class Sender {
 					for (const e of result.errors) {
 						failed += this.tagFailed(target, buffer, e.email_addresses, e.error ?? 'Mailchimp did not add the tag');
 					}
-					target.added += buffer.emails.length - failed;
+					// Members who had the tag already are not in Mailchimp's total_added, when it tells them apart.
+					const tagged = buffer.emails.length - failed;
+					const added = Math.min(tagged, result.total_added ?? tagged);
+					target.added += added;
+					target.alreadyTagged += tagged - added;
 				},
 				(error: unknown) => {
 					if (!(error instanceof RequestFailedError)) throw error;

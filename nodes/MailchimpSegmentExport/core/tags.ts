@@ -34,6 +34,7 @@ export async function ensureTags(
 		name,
 		tagId: exact.get(name) ?? folded.get(name.toLowerCase()) ?? null,
 		added: 0,
+		alreadyTagged: 0,
 		removed: 0,
 	}));
 	if (!dryRun) {

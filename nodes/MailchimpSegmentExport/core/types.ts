@@ -169,7 +169,10 @@ export interface SegmentReport {
 	name: string;
 	/** The static segment (tag) id; null in a dry run when the tag does not exist yet. */
 	tagId: number | null;
+	/** Members tagged by this export (in a dry run: that would be tagged, new or not). */
 	added: number;
+	/** Members sent for the tag who had it already, when Mailchimp's answer tells them apart. */
+	alreadyTagged: number;
 	removed: number;
 }
 
