@@ -195,8 +195,10 @@ export function printSummary(s: SummaryLike): boolean {
 	say('Summary');
 	for (const [k, v] of rows) say(`  ${k.padEnd(w)}${String(v).padStart(10)}`);
 	say('');
-	say(`  ${'segment (tag)'.padEnd(w)}${'tag id'.padStart(10)}${'added'.padStart(8)}${'removed'.padStart(9)}`);
-	for (const seg of s.segments) say(`  ${seg.name.padEnd(w)}${String(seg.tagId ?? '-').padStart(10)}${String(seg.added).padStart(8)}${String(seg.removed).padStart(9)}`);
+	say(`  ${'segment (tag)'.padEnd(w)}${'tag id'.padStart(10)}${'added'.padStart(8)}${'had it'.padStart(8)}${'removed'.padStart(9)}`);
+	for (const seg of s.segments) {
+		say(`  ${seg.name.padEnd(w)}${String(seg.tagId ?? '-').padStart(10)}${String(seg.added).padStart(8)}${String(seg.alreadyTagged).padStart(8)}${String(seg.removed).padStart(9)}`);
+	}
 	const adds = s.profilesIn === s.exported + s.rejected + skipped && s.exported === s.created + s.updated;
 	say('');
 	say(

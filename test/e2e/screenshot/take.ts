@@ -1,9 +1,15 @@
 /**
- * Takes docs/node-in-editor.png: the node in a real n8n editor, in a real headless browser.
+ * Takes the README's screenshots in a real n8n editor, in a real headless browser, from the
+ * "Export a CSV file" example as `npm start` imports it:
+ *   docs/editor-canvas.png   the workflow on the canvas (the node's subtitle names the audience)
+ *   docs/node-in-editor.png  the node's panel
+ *   docs/nodes-panel-search.png  the nodes panel searched for "segment"
+ *   docs/run-output.png      the panel after running the node: the Summary and the output hint
+ *   docs/run-rejected.png    the Rejected output of that run, as JSON
  * Needs Debian's chromium (`apt-get install -y chromium`); playwright-core is installed from
  * this folder's package.json + lockfile into a cache folder keyed on them (no browser download).
  *
- *   npx tsx test/e2e/screenshot/take.ts [out.png]
+ *   npx tsx test/e2e/screenshot/take.ts [out-dir]
  */
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
@@ -28,7 +34,7 @@ function playwrightCore(): any {
 	return require(path.join(dir, 'node_modules', 'playwright-core'));
 }
 
-const OUT = path.resolve(process.argv[2] ?? path.join(REPO_ROOT, 'docs', 'node-in-editor.png'));
+const OUT_DIR = path.resolve(process.argv[2] ?? path.join(REPO_ROOT, 'docs'));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
 
 async function main(): Promise<void> {
@@ -48,14 +54,44 @@ async function main(): Promise<void> {
 			const page = await context.newPage();
 			step(`opening ${server.url}/workflow/${wf.id}`);
 			await page.goto(`${server.url}/workflow/${wf.id}`, { waitUntil: 'networkidle', timeout: 120_000 });
+			fs.mkdirSync(OUT_DIR, { recursive: true });
+			const shot = async (name: string): Promise<void> => {
+				const file = path.join(OUT_DIR, name);
+				await page.screenshot({ path: file });
+				step(`wrote ${file}`);
+			};
 			const node = page.locator('[data-test-id="canvas-node"]').filter({ hasText: nodeName }).first();
 			await node.waitFor({ timeout: 60_000 });
+			await page.waitForTimeout(2000);
+			await shot('editor-canvas.png');
+
+			// The nodes panel, searched for a word of the codex aliases.
+			await page.locator('[data-test-id="node-creator-plus-button"]').first().click();
+			await page.locator('[data-test-id="node-creator-search-bar"] input, [data-test-id="search-bar"] input').first().fill('segment');
+			await page.waitForTimeout(2000);
+			await shot('nodes-panel-search.png');
+			await page.keyboard.press('Escape');
+			await page.waitForTimeout(1000);
+
 			await node.dblclick();
 			await page.locator('[data-test-id="ndv"], .ndv-wrapper, [data-test-id="node-parameters"]').first().waitFor({ timeout: 60_000 });
 			await page.waitForTimeout(2500);
-			fs.mkdirSync(path.dirname(OUT), { recursive: true });
-			await page.screenshot({ path: OUT });
-			step(`wrote ${OUT}`);
+			await shot('node-in-editor.png');
+			const docs = await page.locator('a:has-text("Docs")').first().getAttribute('href');
+			step(`the panel's Docs link: ${docs}`);
+
+			// Runs the workflow up to this node, as "Execute step" in the panel does.
+			await page.locator('[data-test-id="node-execute-button"]').first().click();
+			await page
+				.locator('[data-test-id="output-panel"] [data-test-id="run-data-pane-header"], [data-test-id="output-panel"] table, [data-test-id="ndv-run-data-display-mode"]')
+				.first()
+				.waitFor({ timeout: 120_000 });
+			await page.waitForTimeout(4000);
+			await shot('run-output.png');
+			await page.locator('text=Rejected Branch').first().click();
+			await page.locator('[data-test-id="output-panel"] >> text=JSON').first().click();
+			await page.waitForTimeout(1500);
+			await shot('run-rejected.png');
 		} finally {
 			await browser.close();
 		}
