@@ -47,11 +47,11 @@ export const mappingProperties: INodeProperties[] = [
 				displayName: 'Attribute',
 				name: 'attribute',
 				values: [
-					// The list is the audience's merge fields; "Name or ID" and the expression
-					// boilerplate would say nothing to a person picking one.
+					// n8n's community package scan requires "Name or ID" in the name of a loaded list and
+					// the standard sentence at the end of its description (inline lint exceptions do not
+					// count there): what a person needs to know comes first.
 					{
-						// eslint-disable-next-line n8n-nodes-base/node-param-display-name-wrong-for-dynamic-options
-						displayName: 'Merge Field',
+						displayName: 'Merge Field Name or ID',
 						name: 'mergeField',
 						type: 'options',
 						typeOptions: {
@@ -59,9 +59,8 @@ export const mappingProperties: INodeProperties[] = [
 							loadOptionsDependsOn: ['audience.value'],
 						},
 						default: '',
-						// eslint-disable-next-line n8n-nodes-base/node-param-description-wrong-for-dynamic-options
 						description:
-							'The audience field that receives the value. Email, first and last name have their own fields above. To map an address, point Source Field at an object with addr1, city, state and zip.',
+							'The audience field that receives the value; email, first and last name have their own fields above, and an address takes an object with addr1, city, state and zip. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 					},
 					{
 						displayName: 'Source Field',

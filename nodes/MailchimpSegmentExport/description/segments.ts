@@ -50,9 +50,8 @@ export const segmentProperties: INodeProperties[] = [
 			loadOptionsDependsOn: ['audience.value'],
 		},
 		default: [],
-		// eslint-disable-next-line n8n-nodes-base/node-param-description-wrong-for-dynamic-multi-options
 		description:
-			"The audience's tags whose segments are exported. Segments that are not tags yet go in New Segments to Export. With both empty, every segment found in the input is exported.",
+			'The audience\'s tags whose segments are exported; segments that are not tags yet go in New Segments to Export, and with both empty every segment found in the input is exported. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 	},
 	{
 		displayName: 'New Segments to Export',
