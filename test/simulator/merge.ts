@@ -7,6 +7,9 @@ const URL = /^https?:\/\/[^\s/$.?#][^\s]*$/i;
 const PHONE = /^\+?[0-9().\s-]{6,20}$/;
 const ZIP = /^\d{5}(?:-\d{4})?$/;
 const ADDRESS_PARTS = ['addr1', 'city', 'state', 'zip'] as const;
+// Mailchimp's own wording, where a public source quotes it (see README.md).
+const DATE_MESSAGE = 'Please enter the date';
+const BIRTHDAY_MESSAGE = 'Please enter a month (01-12) and a day (01-31)';
 
 function validDay(year: number, month: number, day: number): boolean {
 	const date = new Date(Date.UTC(year, month - 1, day));
@@ -45,11 +48,15 @@ function valueMessage(field: MergeFieldSpec, value: unknown): string | undefined
 		}
 		case 'date': {
 			const format = field.options?.date_format ?? 'YYYY-MM-DD';
-			return text !== undefined && matchesDateFormat(text, format) ? undefined : `Please enter a valid date (${format})`;
+			return text !== undefined && matchesDateFormat(text, format) ? undefined : DATE_MESSAGE;
 		}
 		case 'birthday': {
+			// Read in the field's own format (craft-freeform issue 2615): 12/31 on a DD/MM field is
+			// day 12 of month 31.
 			const m = text === undefined ? null : /^(\d{2})\/(\d{2})$/.exec(text);
-			return m && validDay(2000, +m[1], +m[2]) ? undefined : 'Please enter a valid birthday (MM/DD)';
+			const dayFirst = field.options?.date_format === 'DD/MM';
+			const [month, day] = m === null ? [0, 0] : dayFirst ? [+m[2], +m[1]] : [+m[1], +m[2]];
+			return m && validDay(2000, month, day) ? undefined : BIRTHDAY_MESSAGE;
 		}
 		case 'radio':
 		case 'dropdown':

@@ -253,12 +253,14 @@ export function compileConverter(def: MergeFieldDefinition): Converter {
 			break;
 		}
 		case 'birthday': {
+			// Mailchimp reads a birthday in the field's own format (MM/DD or DD/MM): written the
+			// other way round, a DD/MM audience swaps days 1 to 12 and refuses the others.
 			const own = compileDateFormat(def.options.dateFormat, 'MM/DD');
-			const out = compileDateFormat('MM/DD', 'MM/DD');
+			const shown = own.format(1231).replace('12', 'MM').replace('31', 'DD');
 			convert = (value) => {
 				const packed = parseDate(value, own);
-				if (packed === 0) return new Invalid(`${describe(value)} is not a birthday (use MM/DD or YYYY-MM-DD)`);
-				return out.format(packed);
+				if (packed === 0) return new Invalid(`${describe(value)} is not a birthday (use ${shown} or YYYY-MM-DD)`);
+				return own.format(packed);
 			};
 			break;
 		}

@@ -1,0 +1,48 @@
+// The export against the simulator where Mailchimp's behaviour is documented by public sources
+// (or, where it is not, under each of the simulator's answers): issue 13.
+import { sleepWithAbort } from 'n8n-workflow';
+
+import { type ExportOptions, type ProfileRow, runExport } from '../../../nodes/MailchimpSegmentExport/core';
+import { createRequestFn } from '../../simulator/client';
+import { type Simulator, start } from '../../simulator/server';
+import type { MergeFieldSpec, SimulatorOptions } from '../../simulator/types';
+import { checkInvariant, options, rowsOf } from './helpers';
+
+let sim: Simulator | undefined;
+afterEach(async () => {
+	await sim?.stop();
+	sim = undefined;
+});
+
+async function setup(mergeFields: MergeFieldSpec[] = [], simOptions: SimulatorOptions = {}) {
+	sim = await start({ port: 0, ...simOptions });
+	const listId = sim.state.addList({ name: 'Customers', mergeFields });
+	const request = createRequestFn({ url: sim.url, apiKey: sim.apiKey });
+	return { sim, listId, request };
+}
+
+const fastRetry = { maxTries: 4, baseDelayMs: 1, maxDelayMs: 5 };
+
+function run(request: ReturnType<typeof createRequestFn>, data: unknown[] | (() => Iterable<ProfileRow>), over: Partial<ExportOptions>) {
+	const source = typeof data === 'function' ? data : rowsOf(data);
+	return runExport(source, options({ retry: fastRetry, ...over }), { request, sleep: sleepWithAbort });
+}
+
+const people = (n: number, segment = 'vip') =>
+	Array.from({ length: n }, (_, i) => ({ email: `user${i}@example.com`, first: `F${i}`, last: `L${i}`, segment }));
+
+describe('birthdays (point 1)', () => {
+	it('a DD/MM audience gets DD/MM birthdays: 31 December is accepted, 4 March is not swapped', async () => {
+		const { sim, listId, request } = await setup([{ tag: 'BDAY', type: 'birthday', options: { date_format: 'DD/MM' } }]);
+		const data = [
+			{ email: 'dec@example.com', segment: 'vip', born: '1990-12-31' },
+			{ email: 'mar@example.com', segment: 'vip', born: '1990-03-04' },
+		];
+		const { summary, rejected } = await run(request, data, { listId, mapping: { email: 'email', attributes: [{ mergeField: 'BDAY', sourceField: 'born' }] } });
+		expect(rejected).toEqual([]);
+		expect(summary).toMatchObject({ exported: 2, rejected: 0 });
+		expect(sim.state.member(listId, 'dec@example.com')?.merge_fields.BDAY).toBe('31/12');
+		expect(sim.state.member(listId, 'mar@example.com')?.merge_fields.BDAY).toBe('04/03');
+		checkInvariant(summary);
+	});
+});
