@@ -76,3 +76,20 @@ test('segment members page through count/offset (max 1000)', async () => {
 	});
 	expect(fields.body).toEqual({ members: [{ email_address: 'm100@example.com' }, { email_address: 'm101@example.com' }] });
 });
+
+test('GET segment members lists subscribed and pending members unless include_* asks for the others', async () => {
+	const other = sim.state.addList({ name: 'Statuses' });
+	for (const status of ['subscribed', 'pending', 'unsubscribed', 'cleaned', 'transactional'] as const) {
+		sim.state.addMember(other, { email: `${status}@example.com`, status, tags: ['All'] });
+	}
+	const segment = sim.state.tags(other).find((tag) => tag.name === 'All')!;
+	const list = async (qs: Record<string, string | number | boolean>) => {
+		const res = await simulatorRequest(sim, { method: 'GET', path: `/lists/${other}/segments/${segment.id}/members`, qs });
+		const body = res.body as { members: Array<{ status: string }>; total_items: number };
+		return { statuses: body.members.map((m) => m.status).sort(), total: body.total_items };
+	};
+	expect(await list({})).toEqual({ statuses: ['pending', 'subscribed'], total: 2 });
+	expect(await list({ include_cleaned: true })).toEqual({ statuses: ['cleaned', 'pending', 'subscribed'], total: 3 });
+	const all = await list({ include_unsubscribed: true, include_cleaned: true, include_transactional: true, count: 2, offset: 4 });
+	expect(all).toEqual({ statuses: ['transactional'], total: 5 });
+});

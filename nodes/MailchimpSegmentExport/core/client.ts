@@ -240,7 +240,16 @@ export async function listSegmentMembers(
 	const res = await request({
 		method: 'GET',
 		path: `/lists/${listId}/segments/${segmentId}/members`,
-		qs: { count: PAGE_SIZE, offset, fields: 'members.email_address,total_items' },
+		// Without the include_* flags Mailchimp lists subscribed members only, and a tag's
+		// unsubscribed, cleaned and transactional members would keep it for ever.
+		qs: {
+			count: PAGE_SIZE,
+			offset,
+			fields: 'members.email_address,total_items',
+			include_unsubscribed: true,
+			include_cleaned: true,
+			include_transactional: true,
+		},
 	});
 	const body = parse(segmentMembersSchema, expectOk(res, 'read the members of a tag'), 'read the members of a tag');
 	return { emails: body.members.map((m) => m.email_address), total: body.total_items };

@@ -4,6 +4,7 @@ import { invalidResource, notFound } from '../problem';
 import { paging } from '../paging';
 import type { Route } from '../router';
 import type { List, Segment } from '../state';
+import type { MemberStatus } from '../types';
 import { memberView, segmentView } from '../views';
 import { listOr404 } from './common';
 
@@ -25,6 +26,11 @@ function resolve(list: List, emails: string[]): { hashes: string[]; missing: str
 		else missing.push(email);
 	}
 	return { hashes, missing };
+}
+
+function visiblePage(list: List, segment: Segment, hidden: ReadonlySet<MemberStatus>, offset: number, count: number) {
+	const visible = [...segment.members].filter((hash) => !hidden.has(list.members.get(hash)!.status));
+	return { page: visible.slice(offset, offset + count), total: visible.length };
 }
 
 export const segmentRoutes: Route[] = [
@@ -110,8 +116,18 @@ export const segmentRoutes: Route[] = [
 			const list = listOr404(state, params.list_id);
 			const segment = segmentOr404(list, params.segment_id);
 			const { offset, count } = paging(query);
-			const members = segment.page(offset, count).map((hash) => memberView(list, hash, list.members.get(hash)!));
-			return { status: 200, body: { members, total_items: segment.members.size } };
+			// Subscribed (and pending) members only, unless the include_* flags ask for the others
+			// (API definition, GET /lists/{list_id}/segments/{segment_id}/members).
+			const hidden = new Set<MemberStatus>();
+			for (const status of ['unsubscribed', 'cleaned', 'transactional'] as const) {
+				if (query.get(`include_${status}`) !== 'true') hidden.add(status);
+			}
+			const shown =
+				hidden.size === 0
+					? { page: segment.page(offset, count), total: segment.members.size }
+					: visiblePage(list, segment, hidden, offset, count);
+			const members = shown.page.map((hash) => memberView(list, hash, list.members.get(hash)!));
+			return { status: 200, body: { members, total_items: shown.total } };
 		},
 	},
 ];

@@ -46,3 +46,18 @@ describe('birthdays (point 1)', () => {
 		checkInvariant(summary);
 	});
 });
+
+describe('remove members who left (point 2)', () => {
+	it('untags unsubscribed, cleaned and transactional members too, and counts them', async () => {
+		const { sim, listId, request } = await setup();
+		sim.state.addMember(listId, { email: 'left-sub@example.com', status: 'subscribed', tags: ['vip'] });
+		sim.state.addMember(listId, { email: 'left-unsub@example.com', status: 'unsubscribed', tags: ['vip'] });
+		sim.state.addMember(listId, { email: 'left-clean@example.com', status: 'cleaned', tags: ['vip'] });
+		sim.state.addMember(listId, { email: 'left-tx@example.com', status: 'transactional', tags: ['vip'] });
+		const { summary } = await run(request, people(2), { listId, removeMembersWhoLeft: true });
+		expect(summary.segments[0]).toMatchObject({ name: 'vip', added: 2, removed: 4 });
+		expect(sim.state.tagMembers(listId, 'vip').sort()).toEqual(['user0@example.com', 'user1@example.com']);
+		expect(sim.state.member(listId, 'left-unsub@example.com')?.status).toBe('unsubscribed');
+		expect(sim.state.member(listId, 'left-tx@example.com')?.status).toBe('transactional');
+	});
+});
