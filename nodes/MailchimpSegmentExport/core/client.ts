@@ -287,9 +287,22 @@ export interface MemberUpsert {
 	merge_fields?: Record<string, unknown>;
 }
 
-/** `POST /lists/{id}` with up to 500 members, `update_existing: true`. */
-export async function upsertMembers(request: RequestFn, listId: string, members: MemberUpsert[]): Promise<UpsertResult> {
-	const res = await request({ method: 'POST', path: `/lists/${listId}`, body: { members, update_existing: true } });
+/**
+ * `POST /lists/{id}` with up to 500 members, `update_existing: true`; with `skipMergeValidation`,
+ * Mailchimp accepts members whose required merge fields are empty.
+ */
+export async function upsertMembers(
+	request: RequestFn,
+	listId: string,
+	members: MemberUpsert[],
+	skipMergeValidation = false,
+): Promise<UpsertResult> {
+	const res = await request({
+		method: 'POST',
+		path: `/lists/${listId}`,
+		body: { members, update_existing: true },
+		...(skipMergeValidation ? { qs: { skip_merge_validation: true } } : {}),
+	});
 	throwIfFatal(res);
 	if (!ok(res)) throw batchFailure(res);
 	const parsed = upsertResultSchema.safeParse(res.body);

@@ -23,6 +23,7 @@ export interface SendContext {
 	report: Report;
 	targets: TagTarget[];
 	statusIfNew: NewMemberStatus;
+	skipMergeValidation: boolean;
 	dryRun: boolean;
 	/** Calls kept pending at once (the pool size). */
 	maxConcurrency: number;
@@ -136,6 +137,7 @@ export class Sender {
 				this.ctx.runner.call,
 				this.ctx.listId,
 				batch.map((m) => m.body),
+				this.ctx.skipMergeValidation,
 			).then(
 				(result) => this.upserted(batch, result),
 				(error: unknown) => this.batchFailed(batch, error),

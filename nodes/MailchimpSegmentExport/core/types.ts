@@ -87,6 +87,12 @@ export interface ExportOptions {
 	/** Field path of a consent flag; profiles whose value is not true are skipped. */
 	consentField?: string;
 	removeMembersWhoLeft: boolean;
+	/**
+	 * Let Mailchimp add members whose required merge fields have no value (its
+	 * `skip_merge_validation`). Off: a required merge field the mapping does not fill stops the
+	 * export before anything is written, and a row whose required value is empty is rejected.
+	 */
+	skipMergeValidation?: boolean;
 	dryRun: boolean;
 	/** At most this many input profiles; more is an error before anything is written. */
 	maxProfiles: number;

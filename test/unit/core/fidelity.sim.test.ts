@@ -61,3 +61,35 @@ describe('remove members who left (point 2)', () => {
 		expect(sim.state.member(listId, 'left-tx@example.com')?.status).toBe('transactional');
 	});
 });
+
+describe('required merge fields (point 3)', () => {
+	const company: MergeFieldSpec[] = [{ tag: 'COMPANY', name: 'Company', type: 'text', required: true }];
+	const writes = (s: Simulator) => s.state.requestLog.filter((e) => e.method !== 'GET');
+
+	it('a required merge field the mapping does not fill stops the export before anything is written, naming it', async () => {
+		const { sim, listId, request } = await setup(company);
+		const error = await run(request, people(3), { listId }).catch((e: unknown) => e);
+		expect(error).toMatchObject({ message: expect.stringContaining('COMPANY (Company)') });
+		expect((error as { description: string }).description).toMatch(/Accept Members Missing Required Fields/);
+		expect(writes(sim)).toEqual([]);
+	});
+
+	it('the dry run says so too', async () => {
+		const { listId, request } = await setup(company);
+		await expect(run(request, people(3), { listId, dryRun: true })).rejects.toThrow(/requires the merge field COMPANY/);
+	});
+
+	it('with skipMergeValidation Mailchimp accepts the members; an empty required value is not a rejection', async () => {
+		const { sim, listId, request } = await setup(company);
+		const data = [...people(2), { email: 'blank@example.com', segment: 'vip', company: '' }];
+		const { summary, rejected } = await run(request, data, {
+			listId,
+			skipMergeValidation: true,
+			mapping: { email: 'email', attributes: [{ mergeField: 'COMPANY', sourceField: 'company' }] },
+		});
+		expect(rejected).toEqual([]);
+		expect(summary).toMatchObject({ exported: 3, created: 3 });
+		expect(sim.state.member(listId, 'user1@example.com')).toBeDefined();
+		checkInvariant(summary);
+	});
+});
