@@ -251,6 +251,20 @@ describe('compliance', () => {
 		expect(pending.new_members[0]).toMatchObject({ status: 'pending' });
 	});
 
+	test('switch archivedUpsert: an archived contact sent with status_if_new alone stays archived, mentioned nowhere or as updated', async () => {
+		sim.state.archive(listId, 'gone@example.com', false);
+		const send = () => batch({ update_existing: true, members: [{ email_address: 'gone@example.com', status_if_new: 'subscribed' }] });
+		sim.state.behaviour = { ...sim.state.behaviour, archivedUpsert: 'stayArchived' };
+		expect(await send()).toMatchObject({ new_members: [], updated_members: [], errors: [] });
+		sim.state.behaviour = { ...sim.state.behaviour, archivedUpsert: 'listedAsUpdated' };
+		expect(await send()).toMatchObject({ new_members: [], updated_members: [{ email_address: 'gone@example.com', status: 'archived' }] });
+		expect(sim.state.member(listId, 'gone@example.com')).toBeUndefined();
+		const read = await simulatorRequest(sim, { method: 'GET', path: `/lists/${listId}/members/${subscriberHash('gone@example.com')}` });
+		expect(read).toMatchObject({ status: 200, body: { email_address: 'gone@example.com', status: 'archived' } });
+		const explicit = await batch({ update_existing: true, members: [{ email_address: 'gone@example.com', status: 'subscribed' }] });
+		expect(explicit.total_created).toBe(1);
+	});
+
 	test('PUT answers compliance and forgotten as problem documents', async () => {
 		const put = (email: string) =>
 			simulatorRequest(sim, {
@@ -294,4 +308,15 @@ describe('PUT /lists/{id}/members/{hash}', () => {
 			body: { title: 'Invalid Resource', detail: 'Your merge fields were invalid.', errors: [{ field: 'LTV', message: 'Please enter a number' }] },
 		});
 	});
+});
+
+test('switch listUnchangedMembers: an existing member whose data did not change is in updated_members, or in no list', async () => {
+	await batch({ members: [{ email_address: 'same@example.com', status_if_new: 'subscribed', merge_fields: { LTV: 5 } }] });
+	const again = { update_existing: true, members: [{ email_address: 'same@example.com', status_if_new: 'subscribed', merge_fields: { LTV: 5 } }] };
+	expect((await batch(again)).total_updated).toBe(1);
+	sim.state.behaviour = { ...sim.state.behaviour, listUnchangedMembers: false };
+	expect(await batch(again)).toMatchObject({ new_members: [], updated_members: [], errors: [] });
+	const changed = { update_existing: true, members: [{ email_address: 'same@example.com', status_if_new: 'subscribed', merge_fields: { LTV: 6 } }] };
+	expect((await batch(changed)).total_updated).toBe(1);
+	expect(sim.state.member(listId, 'same@example.com')?.merge_fields.LTV).toBe(6);
 });

@@ -86,20 +86,23 @@ export const segmentRoutes: Route[] = [
 				members_to_add?: string[];
 				members_to_remove?: string[];
 			};
+			const { behaviour } = state;
 			const added = resolve(list, toAdd);
 			const removed = resolve(list, toRemove);
+			const newlyAdded = behaviour.listAlreadyTagged ? added.hashes : added.hashes.filter((hash) => !segment.members.has(hash));
 			for (const hash of added.hashes) segment.add(hash);
 			for (const hash of removed.hashes) segment.remove(hash);
 			const view = (hash: string) => memberView(list, hash, list.members.get(hash)!);
-			const missing = [...added.missing, ...removed.missing];
+			// "Any emails provided that are not present on the list will be ignored" (API definition).
+			const missing = behaviour.reportUnknownTagEmails ? [...added.missing, ...removed.missing] : [];
 			return {
 				status: 200,
 				members: toAdd.length + toRemove.length,
 				body: {
-					members_added: added.hashes.map(view),
+					members_added: newlyAdded.map(view),
 					members_removed: removed.hashes.map(view),
 					errors: missing.length ? [{ email_addresses: missing, error: NOT_ON_LIST }] : [],
-					total_added: added.hashes.length,
+					total_added: newlyAdded.length,
 					total_removed: removed.hashes.length,
 					error_count: missing.length,
 					_links: [],
