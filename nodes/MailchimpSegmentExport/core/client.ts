@@ -264,7 +264,7 @@ function batchFailure(response: ApiResponse): RequestFailedError {
 
 const upsertResultSchema = z.object({
 	new_members: z.array(z.object({ email_address: z.string() })).default([]),
-	updated_members: z.array(z.object({ email_address: z.string() })).default([]),
+	updated_members: z.array(z.object({ email_address: z.string(), status: z.string().optional() })).default([]),
 	errors: z
 		.array(
 			z.object({
@@ -311,6 +311,7 @@ export async function upsertMembers(
 }
 
 const segmentUpdateSchema = z.object({
+	members_added: z.array(z.object({ email_address: z.string() })).optional(),
 	total_added: z.number().optional(),
 	total_removed: z.number().optional(),
 	errors: z
@@ -336,4 +337,36 @@ export async function updateSegmentMembers(
 	const parsed = segmentUpdateSchema.safeParse(res.body);
 	if (!parsed.success) throw new RequestFailedError('Mailchimp answered the tag update with an unexpected shape', res.status);
 	return parsed.data;
+}
+
+// ---- one member ----
+
+const memberSchema = z.object({
+	status: z.string(),
+	tags: z.array(z.object({ id: z.number() })).default([]),
+});
+
+/** A member as Mailchimp holds it now: its status (`archived` included) and its tags' ids. */
+export interface MemberPresence {
+	status: string;
+	tagIds: number[];
+}
+
+/**
+ * `GET /lists/{id}/members/{email}` (the API takes the address in place of the subscriber
+ * hash): the member, or null when the audience has no such contact. Throws RequestFailedError
+ * when Mailchimp cannot answer.
+ */
+export async function getMember(request: RequestFn, listId: string, email: string): Promise<MemberPresence | null> {
+	const res = await request({
+		method: 'GET',
+		path: `/lists/${listId}/members/${encodeURIComponent(email)}`,
+		qs: { fields: 'status,tags' },
+	});
+	if (res.status === 404) return null;
+	throwIfFatal(res);
+	if (!ok(res)) throw batchFailure(res);
+	const parsed = memberSchema.safeParse(res.body);
+	if (!parsed.success) throw new RequestFailedError('Mailchimp answered a member lookup with an unexpected shape', res.status);
+	return { status: parsed.data.status, tagIds: parsed.data.tags.map((t) => t.id) };
 }

@@ -4,7 +4,15 @@
 // Rows Mailchimp rejects (errors[] inside an HTTP 200), rows of a batch that failed for good,
 // and rows whose input changed between the two reads are rejected here, with the reason.
 
-import { MAX_BATCH, type MemberUpsert, type UpsertResult, upsertMembers, updateSegmentMembers } from './client';
+import {
+	MAX_BATCH,
+	type MemberUpsert,
+	type SegmentUpdateResult,
+	type UpsertResult,
+	upsertMembers,
+	updateSegmentMembers,
+} from './client';
+import { absenceReason, lookUpMembers } from './confirm';
 import { RequestFailedError } from './errors';
 import { MemberState, type MemberIndex, forEachRow } from './plan';
 import { Outcome, type ProfileMapper, newMappedProfile } from './profile';
@@ -146,7 +154,7 @@ export class Sender {
 	}
 
 	/** Matches Mailchimp's answer back to the batch's rows by lower-cased email. */
-	private upserted(batch: BatchMember[], result: UpsertResult): void {
+	private upserted(batch: BatchMember[], result: UpsertResult): Promise<void> | undefined {
 		const { report, index } = this.ctx;
 		const byKey = new Map<string, BatchMember>();
 		for (const m of batch) byKey.set(m.key, m);
@@ -166,6 +174,10 @@ export class Sender {
 		for (const member of result.updated_members) {
 			const m = take(member.email_address);
 			if (m === undefined) continue;
+			if (member.status === 'archived') {
+				this.rejectMember(m, absenceReason({ kind: 'absent', archived: true }), 'NOT_IN_AUDIENCE');
+				continue;
+			}
 			report.updated++;
 			this.confirm(m.ord, m.body.email_address);
 		}
@@ -187,17 +199,30 @@ export class Sender {
 				error.field,
 			);
 		}
-		// Nothing is silently dropped: a member Mailchimp did not report on is rejected.
-		for (const m of byKey.values()) {
-			index.state[m.ord] = MemberState.Rejected;
-			report.reject(
-				index.rowIndex[m.ord],
-				index.itemIndex[m.ord],
-				m.body.email_address,
-				'Mailchimp did not confirm this member in its answer to the batch',
-				'NOT_CONFIRMED',
-			);
-		}
+		// Nothing is silently dropped: a member the answer does not mention is looked up.
+		if (byKey.size > 0) return this.confirmByLookup([...byKey.values()]);
+		return undefined;
+	}
+
+	/** Members the batch answer left out: in the audience means updated, else rejected with the reason. */
+	private async confirmByLookup(members: BatchMember[]): Promise<void> {
+		const found = await lookUpMembers(this.ctx.runner, this.ctx.listId, members.map((m) => m.body.email_address));
+		members.forEach((m, i) => {
+			const presence = found[i];
+			if (presence.kind === 'present') {
+				this.ctx.report.updated++;
+				this.confirm(m.ord, m.body.email_address);
+				return;
+			}
+			if (presence.kind === 'unknown') this.ctx.report.partial = true;
+			this.rejectMember(m, absenceReason(presence), presence.kind === 'unknown' ? 'NOT_CONFIRMED' : 'NOT_IN_AUDIENCE');
+		});
+	}
+
+	private rejectMember(m: BatchMember, reason: string, code: string): void {
+		const { index, report } = this.ctx;
+		index.state[m.ord] = MemberState.Rejected;
+		report.reject(index.rowIndex[m.ord], index.itemIndex[m.ord], m.body.email_address, reason, code);
 	}
 
 	private batchFailed(batch: BatchMember[], error: unknown): void {
@@ -230,44 +255,67 @@ export class Sender {
 			target.added += buffer.emails.length;
 			return;
 		}
+		const tagId = target.tagId;
 		this.track(
-			updateSegmentMembers(this.ctx.runner.call, this.ctx.listId, target.tagId, { add: buffer.emails }).then(
-				(result) => {
-					let failed = 0;
-					for (const e of result.errors) {
-						failed += this.tagFailed(target, buffer, e.email_addresses, e.error ?? 'Mailchimp did not add the tag');
-					}
-					target.added += buffer.emails.length - failed;
-				},
+			updateSegmentMembers(this.ctx.runner.call, this.ctx.listId, tagId, { add: buffer.emails }).then(
+				(result) => this.tagged(target, tagId, buffer, result),
 				(error: unknown) => {
 					if (!(error instanceof RequestFailedError)) throw error;
 					this.ctx.report.partial = true;
-					this.tagFailed(target, buffer, buffer.emails, error.message, 'TAG_FAILED');
+					this.tagFailed(buffer, buffer.emails, () => `In the audience, but not tagged "${target.name}": ${error.message}`);
 				},
 			),
 		);
 	}
 
-	/** Rejects the members of a tag call that did not get the tag; returns how many. */
-	private tagFailed(target: TagTarget, buffer: TagBuffer, emails: readonly string[], reason: string, code = 'TAG_FAILED'): number {
+	/**
+	 * Counts the members Mailchimp tagged: those in `members_added` (or all but the errors when
+	 * `total_added` says so). The others are looked up: tagged already, or rejected with the reason.
+	 */
+	private async tagged(target: TagTarget, tagId: number, buffer: TagBuffer, result: SegmentUpdateResult): Promise<void> {
+		const failed = new Set<string>();
+		for (const e of result.errors) {
+			for (const email of e.email_addresses) failed.add(email.trim().toLowerCase());
+			this.tagFailed(buffer, e.email_addresses, () => `In the audience, but not tagged "${target.name}": ${e.error ?? 'Mailchimp did not add the tag'}`);
+		}
+		const listed = result.members_added === undefined ? undefined : new Set(result.members_added.map((m) => m.email_address.trim().toLowerCase()));
+		const rest = buffer.emails.filter((email) => !failed.has(email.toLowerCase()));
+		const allAdded = listed === undefined && result.total_added !== undefined && result.total_added >= rest.length;
+		const unsure = allAdded ? [] : rest.filter((email) => listed === undefined || !listed.has(email.toLowerCase()));
+		target.added += rest.length - unsure.length;
+		if (unsure.length === 0) return;
+		const found = await lookUpMembers(this.ctx.runner, this.ctx.listId, unsure);
+		const untagged: string[] = [];
+		const reasons = new Map<string, string>();
+		unsure.forEach((email, i) => {
+			const presence = found[i];
+			if (presence.kind === 'present' && presence.member.tagIds.includes(tagId)) {
+				target.added++;
+				return;
+			}
+			if (presence.kind === 'unknown') this.ctx.report.partial = true;
+			untagged.push(email);
+			reasons.set(
+				email.toLowerCase(),
+				presence.kind === 'present'
+					? `In the audience, but not tagged "${target.name}": Mailchimp did not add the tag and did not say why`
+					: `Not tagged "${target.name}": ${absenceReason(presence)}`,
+			);
+		});
+		this.tagFailed(buffer, untagged, (email) => reasons.get(email.toLowerCase()) ?? '');
+	}
+
+	/** Rejects the members of a tag call that did not get the tag. */
+	private tagFailed(buffer: TagBuffer, emails: readonly string[], reasonOf: (email: string) => string): void {
 		const { index, report } = this.ctx;
 		const wanted = new Set(emails.map((e) => e.trim().toLowerCase()));
-		let n = 0;
 		for (let i = 0; i < buffer.emails.length; i++) {
 			if (!wanted.has(buffer.emails[i].toLowerCase())) continue;
-			n++;
 			const ord = buffer.ords[i];
 			if (index.state[ord] === MemberState.Rejected) continue;
 			index.state[ord] = MemberState.Rejected;
-			report.reject(
-				index.rowIndex[ord],
-				index.itemIndex[ord],
-				buffer.emails[i],
-				`In the audience, but not tagged "${target.name}": ${reason}`,
-				code,
-			);
+			report.reject(index.rowIndex[ord], index.itemIndex[ord], buffer.emails[i], reasonOf(buffer.emails[i]), 'TAG_FAILED');
 		}
-		return n;
 	}
 
 	/** Members accepted in pass 1 whose row was not found in pass 2. */

@@ -93,3 +93,89 @@ describe('required merge fields (point 3)', () => {
 		checkInvariant(summary);
 	});
 });
+
+const memberLookups = (s: Simulator) => s.state.requestLog.filter((e) => e.method === 'GET' && /\/members\/[^/]+$/.test(e.path));
+
+describe('members a batch answer does not mention (point 5), under both answers', () => {
+	it.each([
+		['lists them in updated_members', true, 0],
+		['leaves them out of every list', false, 3],
+	])('when Mailchimp %s, unchanged members are exported and counted as updated', async (_how, listUnchangedMembers, lookups) => {
+		const { sim, listId, request } = await setup([], { behaviour: { listUnchangedMembers } });
+		for (let i = 0; i < 3; i++) sim.state.addMember(listId, { email: `user${i}@example.com`, mergeFields: { FNAME: `F${i}`, LNAME: `L${i}` } });
+		const { summary, rejected } = await run(request, people(5), { listId });
+		expect(rejected).toEqual([]);
+		expect(summary).toMatchObject({ exported: 5, created: 2, updated: 3, rejected: 0 });
+		expect(sim.state.tagMembers(listId, 'vip')).toHaveLength(5);
+		expect(memberLookups(sim)).toHaveLength(lookups);
+		checkInvariant(summary);
+	});
+
+	it('a member left out of the answer and not in the audience is rejected with the reason', async () => {
+		const { sim, listId, request } = await setup();
+		const dropping: typeof request = async (r) => {
+			const response = await request(r);
+			if (r.method === 'POST' && r.path === `/lists/${listId}`) {
+				const body = response.body as { new_members: Array<{ email_address: string }> };
+				body.new_members = body.new_members.filter((m) => m.email_address !== 'user1@example.com');
+				sim.state.forget(listId, 'user1@example.com');
+			}
+			return response;
+		};
+		const { summary, rejected } = await runExport(rowsOf(people(3)), options({ listId, retry: fastRetry }), { request: dropping, sleep: sleepWithAbort });
+		expect(summary).toMatchObject({ exported: 2, rejected: 1 });
+		expect(rejected).toEqual([
+			expect.objectContaining({ index: 1, code: 'NOT_IN_AUDIENCE', reason: 'Mailchimp does not hold this member in the audience' }),
+		]);
+		checkInvariant(summary);
+	});
+});
+
+describe('tags counted, not assumed (point 4), under each answer', () => {
+	it.each([
+		['ignores them silently', false],
+		['reports them in errors[]', true],
+	])('a member that left the audience before its tag call is rejected, not counted as tagged, when Mailchimp %s', async (_how, reportUnknownTagEmails) => {
+		const { sim, listId, request } = await setup([], { behaviour: { reportUnknownTagEmails } });
+		const archiving: typeof request = async (r) => {
+			if (r.method === 'POST' && /\/segments\/\d+$/.test(r.path)) sim.state.archive(listId, 'user2@example.com', false);
+			return request(r);
+		};
+		const { summary, rejected } = await runExport(rowsOf(people(4)), options({ listId, retry: fastRetry }), { request: archiving, sleep: sleepWithAbort });
+		expect(summary).toMatchObject({ exported: 3, rejected: 1, segments: [expect.objectContaining({ name: 'vip', added: 3 })] });
+		expect(rejected).toEqual([expect.objectContaining({ index: 2, code: 'TAG_FAILED', reason: expect.stringMatching(/not tagged "vip"/i) })]);
+		checkInvariant(summary);
+	});
+
+	it.each([true, false])('members already tagged count as tagged (listAlreadyTagged: %s)', async (listAlreadyTagged) => {
+		const { sim, listId, request } = await setup([], { behaviour: { listAlreadyTagged } });
+		sim.state.addMember(listId, { email: 'user0@example.com', tags: ['vip'] });
+		sim.state.addMember(listId, { email: 'user1@example.com', tags: ['vip'] });
+		const { summary, rejected } = await run(request, people(3), { listId });
+		expect(rejected).toEqual([]);
+		expect(summary).toMatchObject({ exported: 3, segments: [expect.objectContaining({ added: 3 })] });
+		expect(memberLookups(sim)).toHaveLength(listAlreadyTagged ? 0 : 2);
+		checkInvariant(summary);
+	});
+});
+
+describe('archived contacts (point 6), under each answer', () => {
+	it.each([
+		['restore', { exported: 3, created: 3, updated: 0, rejected: 0 }],
+		['stayArchived', { exported: 2, created: 2, updated: 0, rejected: 1 }],
+		['listedAsUpdated', { exported: 2, created: 2, updated: 0, rejected: 1 }],
+	] as const)('archivedUpsert %s: exported and tagged only when Mailchimp brought the contact back', async (archivedUpsert, counts) => {
+		const { sim, listId, request } = await setup([], { behaviour: { archivedUpsert } });
+		sim.state.archive(listId, 'user1@example.com', false);
+		const { summary, rejected } = await run(request, people(3), { listId });
+		expect(summary).toMatchObject({ ...counts, segments: [expect.objectContaining({ added: counts.exported })] });
+		const back = archivedUpsert === 'restore';
+		expect(sim.state.tagMembers(listId, 'vip').includes('user1@example.com')).toBe(back);
+		if (!back) {
+			expect(rejected).toEqual([
+				expect.objectContaining({ index: 1, code: 'NOT_IN_AUDIENCE', reason: expect.stringMatching(/^The contact is archived in Mailchimp/) }),
+			]);
+		}
+		checkInvariant(summary);
+	});
+});
