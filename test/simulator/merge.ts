@@ -5,7 +5,7 @@ import type { MergeFieldSpec } from './types';
 const TEXT_MAX = 255;
 const URL = /^https?:\/\/[^\s/$.?#][^\s]*$/i;
 const PHONE = /^\+?[0-9().\s-]{6,20}$/;
-const ZIP = /^\d{5}(?:-\d{4})?$/;
+const ZIP = /^\d{5}$/;
 const ADDRESS_PARTS = ['addr1', 'city', 'state', 'zip'] as const;
 // Mailchimp's own wording, where a public source quotes it (see README.md).
 const DATE_MESSAGE = 'Please enter the date';
@@ -69,7 +69,7 @@ function valueMessage(field: MergeFieldSpec, value: unknown): string | undefined
 		case 'phone':
 			return text !== undefined && PHONE.test(text) ? undefined : 'Please enter a valid phone number';
 		case 'zip':
-			return text !== undefined && ZIP.test(text) ? undefined : 'Please enter a valid zip code';
+			return text !== undefined && ZIP.test(text) ? undefined : 'Please enter a zip code (5 digits)';
 		case 'text':
 			if (text === undefined) return 'Please enter a text value';
 			return text.length > TEXT_MAX ? `Please enter a value of ${TEXT_MAX} characters or fewer` : undefined;

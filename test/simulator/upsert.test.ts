@@ -102,6 +102,17 @@ test('emails are identities case-insensitively', async () => {
 	expect(sim.state.member(listId, 'MIXED.case@example.com')?.email_address).toBe('Mixed.Case@Example.com');
 });
 
+test('non-ASCII characters: refused before the @, accepted in the domain', async () => {
+	const out = await batch({
+		members: [
+			{ email_address: 'josé@example.com', status: 'subscribed' },
+			{ email_address: 'ann@bücher.de', status: 'subscribed' },
+		],
+	});
+	expect(out.errors).toEqual([expect.objectContaining({ email_address: 'josé@example.com', error: 'Please provide a valid email address.' })]);
+	expect(out.new_members.map((m) => m.email_address)).toEqual(['ann@bücher.de']);
+});
+
 test('invalid and fake-looking emails are row errors with HTTP 200', async () => {
 	const out = await batch({
 		members: [
@@ -144,7 +155,8 @@ test.each([
 	['PLAN', 'Gold', 'Please choose one of the available options'],
 	['SIZE', 'XL', 'Please choose one of the available options'],
 	['SITE', 'not a url', 'Please enter a valid URL'],
-	['ZIP', '123', 'Please enter a valid zip code'],
+	['ZIP', '123', 'Please enter a zip code (5 digits)'],
+	['ZIP', '62701-1234', 'Please enter a zip code (5 digits)'],
 	['FNAME', 'x'.repeat(256), 'Please enter a value of 255 characters or fewer'],
 ])('merge field %s (case %#) is a row error', async (field, value, message) => {
 	const out = await batch({ members: [{ email_address: 'row@example.com', status: 'subscribed', merge_fields: { [field]: value } }] });

@@ -24,6 +24,7 @@ const CONTROL_RE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const PHONE_RE = /^\+?[0-9()\-. /]*[0-9][0-9()\-. /]*(?:\s*(?:x|ext\.?|#)\s*\d{1,6})?$/i;
 const URL_RE = /^https?:\/\/[^\s/$.?#][^\s]*$/i;
+const ZIP_RE = /^\d{5}$/;
 const ISO_DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const ISO_TIMESTAMP_RE = /^(\d{4})-(\d{2})-(\d{2})[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?$/i;
 const YEAR_FIRST_SLASH_RE = /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/;
@@ -298,7 +299,14 @@ export function compileConverter(def: MergeFieldDefinition): Converter {
 			};
 			break;
 		}
-		default: // text, zip and any type Mailchimp adds later
+		case 'zip':
+			convert = (value) => {
+				const text = toText(value);
+				if (text instanceof Invalid) return text;
+				return ZIP_RE.test(text) ? text : new Invalid(`${describe(value)} is not a zip code: Mailchimp takes 5 digits (a US zip code)`);
+			};
+			break;
+		default: // text and any type Mailchimp adds later
 			convert = (value) => toText(value);
 	}
 	return (value: unknown): unknown => {

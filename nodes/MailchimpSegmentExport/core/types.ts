@@ -15,6 +15,8 @@ export interface ApiRequest {
 export interface ApiResponse {
 	status: number;
 	body: unknown;
+	/** Response headers by lower-case name, when the transport has them (the runner reads Retry-After). */
+	headers?: Record<string, unknown>;
 }
 
 /**

@@ -179,3 +179,44 @@ describe('archived contacts (point 6), under each answer', () => {
 		checkInvariant(summary);
 	});
 });
+
+describe('smaller points (point 7)', () => {
+	it('a zip that is not 5 digits, and an email with non-ASCII before the @, are rejected before sending; a non-ASCII domain is exported', async () => {
+		const { sim, listId, request } = await setup([{ tag: 'ZIP', type: 'zip' }]);
+		const data = [
+			{ email: 'zip5@example.com', segment: 'vip', zip: '02134' },
+			{ email: 'zip9@example.com', segment: 'vip', zip: '02134-1234' },
+			{ email: 'josé@example.com', segment: 'vip', zip: '02134' },
+			{ email: 'ann@bücher.de', segment: 'vip', zip: '02134' },
+		];
+		const sent: string[] = [];
+		const spy: typeof request = (r) => {
+			if (r.method === 'POST' && r.path === `/lists/${listId}`) sent.push(...(r.body as { members: Array<{ email_address: string }> }).members.map((m) => m.email_address));
+			return request(r);
+		};
+		const { summary, rejected } = await runExport(
+			rowsOf(data),
+			options({ listId, retry: fastRetry, mapping: { email: 'email', attributes: [{ mergeField: 'ZIP', sourceField: 'zip' }] } }),
+			{ request: spy, sleep: sleepWithAbort },
+		);
+		expect(rejected).toEqual([
+			expect.objectContaining({ index: 1, code: 'INVALID_VALUE', field: 'ZIP', reason: expect.stringContaining('5 digits') }),
+			expect.objectContaining({ index: 2, code: 'INVALID_EMAIL', reason: expect.stringContaining('non-ASCII characters before the @') }),
+		]);
+		expect(sent).toEqual(['zip5@example.com', 'ann@bücher.de']);
+		expect(summary).toMatchObject({ exported: 2, rejected: 2 });
+		expect(sim.state.member(listId, 'ann@bücher.de')?.merge_fields.ZIP).toBe('02134');
+		checkInvariant(summary);
+	});
+
+	it('honours a Retry-After header on throttling', async () => {
+		const { listId, request } = await setup([], { faults: { storm: { startAfterRequests: 3, count: 2 } }, behaviour: { retryAfterSeconds: 2 } });
+		const waits: number[] = [];
+		const recording = async (ms: number) => {
+			waits.push(ms);
+		};
+		const { summary } = await runExport(rowsOf(people(3)), options({ listId, retry: fastRetry }), { request, sleep: recording });
+		expect(summary).toMatchObject({ exported: 3, retries: 2 });
+		expect(waits).toEqual([2000, 2000]);
+	});
+});

@@ -74,6 +74,15 @@ describe('merge field conversion', () => {
 		expect(dm('12/31')).toMatchObject({ reason: expect.stringContaining('use DD/MM or YYYY-MM-DD') });
 	});
 
+	it('zip: 5 digits, as Mailchimp takes them', () => {
+		const c = compileConverter(field('Z', 'zip'));
+		expect(c('02134')).toBe('02134');
+		expect(c(62701)).toBe('62701');
+		expect(c('62701-1234')).toMatchObject({ reason: expect.stringContaining('5 digits') });
+		invalid(c('1234'));
+		invalid(c('SW1A 1AA'));
+	});
+
 	it('address: an object with addr1, city, state and zip', () => {
 		const c = compileConverter(field('A', 'address'));
 		expect(c({ addr1: '1 Main St', city: 'Springfield', state: 'IL', zip: 62701, extra: 'x' })).toEqual({
