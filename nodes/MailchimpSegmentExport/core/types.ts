@@ -1,6 +1,8 @@
 // The export core's public contract. The core imports nothing from n8n: the node passes in
 // a request function and a sleep function, and gets back a report.
 
+import type { DryRunChecks } from './checks';
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** One call to the Mailchimp Marketing API. `path` is relative to the API root (`/lists/abc`). */
@@ -191,6 +193,8 @@ export interface ExportSummary {
 	dryRun: boolean;
 	/** True when a batch or tag call failed for good: some rows were not exported (see rejected). */
 	partial: boolean;
+	/** Dry run only: which checks were made here, and which only Mailchimp makes when written to. */
+	checks?: DryRunChecks;
 }
 
 export interface ExportResult {

@@ -220,3 +220,14 @@ describe('smaller points (point 7)', () => {
 		expect(waits).toEqual([2000, 2000]);
 	});
 });
+
+describe('the dry run says which checks are ours and which only Mailchimp makes (point 8)', () => {
+	it('lists both in the dry run Summary, and only there', async () => {
+		const { listId, request } = await setup();
+		const dry = await run(request, people(2), { listId, dryRun: true });
+		expect(dry.summary.checks?.byThisNode).toEqual(expect.arrayContaining([expect.stringContaining('required merge field is mapped')]));
+		expect(dry.summary.checks?.onlyByMailchimp).toEqual(expect.arrayContaining([expect.stringContaining('compliance state')]));
+		const real = await run(request, people(2), { listId });
+		expect(real.summary.checks).toBeUndefined();
+	});
+});
