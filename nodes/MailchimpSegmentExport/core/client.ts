@@ -262,9 +262,10 @@ function batchFailure(response: ApiResponse): RequestFailedError {
 	return new RequestFailedError(`Mailchimp refused the batch: HTTP ${response.status}${text ? ` (${text})` : ''}`, response.status);
 }
 
+const memberTags = z.array(z.object({ id: z.number() })).optional();
 const upsertResultSchema = z.object({
-	new_members: z.array(z.object({ email_address: z.string() })).default([]),
-	updated_members: z.array(z.object({ email_address: z.string(), status: z.string().optional() })).default([]),
+	new_members: z.array(z.object({ email_address: z.string(), tags: memberTags })).default([]),
+	updated_members: z.array(z.object({ email_address: z.string(), status: z.string().optional(), tags: memberTags })).default([]),
 	errors: z
 		.array(
 			z.object({

@@ -43,11 +43,17 @@ interface BatchMember {
 	body: MemberUpsert;
 }
 
-/** Emails waiting for a tag call, with their members' ordinals. */
+/**
+ * Emails waiting for a tag call, with their members' ordinals and the lower-cased emails of
+ * those that Mailchimp's upsert answer already showed with the tag.
+ */
 interface TagBuffer {
 	emails: string[];
 	ords: number[];
+	hadTag: Set<string>;
 }
+
+const emptyTagBuffer = (): TagBuffer => ({ emails: [], ords: [], hadTag: new Set() });
 
 export class Sender {
 	private batch: BatchMember[] = [];
@@ -57,7 +63,7 @@ export class Sender {
 	private readonly segmentScratch: number[] = [];
 
 	constructor(private readonly ctx: SendContext) {
-		this.tagBuffers = ctx.targets.map(() => ({ emails: [], ords: [] }));
+		this.tagBuffers = ctx.targets.map(emptyTagBuffer);
 	}
 
 	/** Pass 2 over the source; returns when every call has settled. */
@@ -169,7 +175,7 @@ export class Sender {
 			const m = take(member.email_address);
 			if (m === undefined) continue;
 			report.created++;
-			this.confirm(m.ord, m.body.email_address);
+			this.confirm(m.ord, m.body.email_address, tagIdsOf(member));
 		}
 		for (const member of result.updated_members) {
 			const m = take(member.email_address);
@@ -179,7 +185,7 @@ export class Sender {
 				continue;
 			}
 			report.updated++;
-			this.confirm(m.ord, m.body.email_address);
+			this.confirm(m.ord, m.body.email_address, tagIdsOf(member));
 		}
 		for (const error of result.errors) {
 			const m = take(error.email_address);
@@ -211,7 +217,7 @@ export class Sender {
 			const presence = found[i];
 			if (presence.kind === 'present') {
 				this.ctx.report.updated++;
-				this.confirm(m.ord, m.body.email_address);
+				this.confirm(m.ord, m.body.email_address, presence.member.tagIds);
 				return;
 			}
 			if (presence.kind === 'unknown') this.ctx.report.partial = true;
@@ -235,21 +241,23 @@ export class Sender {
 		}
 	}
 
-	/** The member is in the audience: queue it for each of its tags. */
-	private confirm(ord: number, email: string): void {
+	/** The member is in the audience: queue it for each of its tags (`tagIds`: the ones Mailchimp showed it with). */
+	private confirm(ord: number, email: string, tagIds?: readonly number[]): void {
 		this.ctx.index.state[ord] = MemberState.Exported;
 		const segments = this.ctx.index.segmentsOf(ord, this.segmentScratch);
 		for (let i = 0; i < segments.length; i++) {
 			const buffer = this.tagBuffers[segments[i]];
 			buffer.emails.push(email);
 			buffer.ords.push(ord);
+			const tagId = this.ctx.targets[segments[i]].tagId;
+			if (tagIds !== undefined && tagId !== null && tagIds.includes(tagId)) buffer.hadTag.add(email.toLowerCase());
 			if (buffer.emails.length === MAX_BATCH) this.flushTag(segments[i]);
 		}
 	}
 
 	private flushTag(segment: number): void {
 		const buffer = this.tagBuffers[segment];
-		this.tagBuffers[segment] = { emails: [], ords: [] };
+		this.tagBuffers[segment] = emptyTagBuffer();
 		const target = this.ctx.targets[segment];
 		if (this.ctx.dryRun || target.tagId === null) {
 			target.added += buffer.emails.length;
@@ -270,7 +278,9 @@ export class Sender {
 
 	/**
 	 * Counts the members Mailchimp tagged: those in `members_added` (or all but the errors when
-	 * `total_added` says so). The others are looked up: tagged already, or rejected with the reason.
+	 * `total_added` says so), and those its upsert answer showed with the tag already (whether
+	 * `members_added` lists them is undocumented). The others are looked up: tagged, or rejected
+	 * with the reason.
 	 */
 	private async tagged(target: TagTarget, tagId: number, buffer: TagBuffer, result: SegmentUpdateResult): Promise<void> {
 		const failed = new Set<string>();
@@ -281,7 +291,9 @@ export class Sender {
 		const listed = result.members_added === undefined ? undefined : new Set(result.members_added.map((m) => m.email_address.trim().toLowerCase()));
 		const rest = buffer.emails.filter((email) => !failed.has(email.toLowerCase()));
 		const allAdded = listed === undefined && result.total_added !== undefined && result.total_added >= rest.length;
-		const unsure = allAdded ? [] : rest.filter((email) => listed === undefined || !listed.has(email.toLowerCase()));
+		const unsure = allAdded
+			? []
+			: rest.filter((email) => !buffer.hadTag.has(email.toLowerCase()) && (listed === undefined || !listed.has(email.toLowerCase())));
 		target.added += rest.length - unsure.length;
 		if (unsure.length === 0) return;
 		const found = await lookUpMembers(this.ctx.runner, this.ctx.listId, unsure);
@@ -335,6 +347,10 @@ export class Sender {
 			);
 		}
 	}
+}
+
+function tagIdsOf(member: { tags?: Array<{ id: number }> }): number[] | undefined {
+	return member.tags?.map((t) => t.id);
 }
 
 /** Exported members at the end: the ones upserted and not rejected since. */

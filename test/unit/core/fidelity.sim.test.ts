@@ -147,14 +147,27 @@ describe('tags counted, not assumed (point 4), under each answer', () => {
 		checkInvariant(summary);
 	});
 
-	it.each([true, false])('members already tagged count as tagged (listAlreadyTagged: %s)', async (listAlreadyTagged) => {
+	it.each([true, false])('members already tagged count as tagged, from the upsert answer, without lookups (listAlreadyTagged: %s)', async (listAlreadyTagged) => {
 		const { sim, listId, request } = await setup([], { behaviour: { listAlreadyTagged } });
 		sim.state.addMember(listId, { email: 'user0@example.com', tags: ['vip'] });
 		sim.state.addMember(listId, { email: 'user1@example.com', tags: ['vip'] });
 		const { summary, rejected } = await run(request, people(3), { listId });
 		expect(rejected).toEqual([]);
 		expect(summary).toMatchObject({ exported: 3, segments: [expect.objectContaining({ added: 3 })] });
-		expect(memberLookups(sim)).toHaveLength(listAlreadyTagged ? 0 : 2);
+		expect(memberLookups(sim)).toHaveLength(0);
+		checkInvariant(summary);
+	});
+
+	it('a member tagged by someone else between its upsert and its tag call is confirmed by a lookup (listAlreadyTagged: false)', async () => {
+		const { sim, listId, request } = await setup([], { behaviour: { listAlreadyTagged: false } });
+		const racing: typeof request = async (r) => {
+			if (r.method === 'POST' && /\/segments\/\d+$/.test(r.path)) sim.state.addMember(listId, { email: 'user1@example.com', tags: ['vip'] });
+			return request(r);
+		};
+		const { summary, rejected } = await runExport(rowsOf(people(3)), options({ listId, retry: fastRetry }), { request: racing, sleep: sleepWithAbort });
+		expect(rejected).toEqual([]);
+		expect(summary).toMatchObject({ exported: 3, segments: [expect.objectContaining({ added: 3 })] });
+		expect(memberLookups(sim)).toHaveLength(1);
 		checkInvariant(summary);
 	});
 });
