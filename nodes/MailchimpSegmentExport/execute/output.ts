@@ -43,7 +43,11 @@ export function summaryHint(summary: ExportSummary): NodeExecutionHint | undefin
 	const of = `${summary.exported.toLocaleString('en-US')} of ${summary.profilesIn.toLocaleString('en-US')} profiles`;
 	const rows = summary.rejected === 1 ? '1 row was' : `${summary.rejected.toLocaleString('en-US')} rows were`;
 	if (summary.dryRun) {
-		return { type: 'info', location: 'outputPane', message: `Dry run: nothing was written. ${of} would be exported.` };
+		return {
+			type: 'info',
+			location: 'outputPane',
+			message: `Dry run: nothing was written. ${of} would be exported. The Summary's "checks" lists what was checked here and what only Mailchimp checks when written to.`,
+		};
 	}
 	if (summary.partial) {
 		return {
