@@ -1,9 +1,10 @@
 // npm run simulator -- --port 4010 --api-key KEY [--oauth-token T] [--empty] [--seed N]
 //   [--latency reference|none] [--scale 0.02] [--faults '{"errorRate":0.05}'] [--demo-members 2000]
+//   [--behaviour '{"listUnchangedMembers":false}']
 import { parseArgs } from 'node:util';
 import { REFERENCE_LATENCY } from './latency';
 import { start } from './server';
-import type { FaultOptions, SimulatorOptions } from './types';
+import type { BehaviourOptions, FaultOptions, SimulatorOptions } from './types';
 
 function options(argv: string[]): SimulatorOptions {
 	const { values } = parseArgs({
@@ -17,6 +18,7 @@ function options(argv: string[]): SimulatorOptions {
 			latency: { type: 'string', default: 'none' },
 			scale: { type: 'string', default: '1' },
 			faults: { type: 'string' },
+			behaviour: { type: 'string' },
 			'demo-members': { type: 'string', default: '2000' },
 			'max-connections': { type: 'string', default: '10' },
 			'throttle-status': { type: 'string', default: '429' },
@@ -38,6 +40,7 @@ function options(argv: string[]): SimulatorOptions {
 		throttleStatus,
 		latency: values.latency === 'reference' ? { ...REFERENCE_LATENCY, scale: Number(values.scale) } : 'none',
 		faults: values.faults ? (JSON.parse(values.faults) as FaultOptions) : undefined,
+		behaviour: values.behaviour ? (JSON.parse(values.behaviour) as BehaviourOptions) : undefined,
 	};
 }
 

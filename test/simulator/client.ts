@@ -28,7 +28,11 @@ export function createRequestFn(sim: SimulatorAddress, opts: { timeoutMs?: numbe
 			params: request.qs,
 			data: request.body,
 		});
-		return { status: response.status, body: response.data };
+		// Like the node's transport: only the header the core reads.
+		const retryAfter: unknown = response.headers['retry-after'];
+		return retryAfter === undefined
+			? { status: response.status, body: response.data }
+			: { status: response.status, body: response.data, headers: { 'retry-after': retryAfter } };
 	};
 }
 

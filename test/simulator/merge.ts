@@ -5,8 +5,11 @@ import type { MergeFieldSpec } from './types';
 const TEXT_MAX = 255;
 const URL = /^https?:\/\/[^\s/$.?#][^\s]*$/i;
 const PHONE = /^\+?[0-9().\s-]{6,20}$/;
-const ZIP = /^\d{5}(?:-\d{4})?$/;
+const ZIP = /^\d{5}$/;
 const ADDRESS_PARTS = ['addr1', 'city', 'state', 'zip'] as const;
+// Mailchimp's own wording, where a public source quotes it (see README.md).
+const DATE_MESSAGE = 'Please enter the date';
+const BIRTHDAY_MESSAGE = 'Please enter a month (01-12) and a day (01-31)';
 
 function validDay(year: number, month: number, day: number): boolean {
 	const date = new Date(Date.UTC(year, month - 1, day));
@@ -45,11 +48,15 @@ function valueMessage(field: MergeFieldSpec, value: unknown): string | undefined
 		}
 		case 'date': {
 			const format = field.options?.date_format ?? 'YYYY-MM-DD';
-			return text !== undefined && matchesDateFormat(text, format) ? undefined : `Please enter a valid date (${format})`;
+			return text !== undefined && matchesDateFormat(text, format) ? undefined : DATE_MESSAGE;
 		}
 		case 'birthday': {
+			// Read in the field's own format (craft-freeform issue 2615): 12/31 on a DD/MM field is
+			// day 12 of month 31.
 			const m = text === undefined ? null : /^(\d{2})\/(\d{2})$/.exec(text);
-			return m && validDay(2000, +m[1], +m[2]) ? undefined : 'Please enter a valid birthday (MM/DD)';
+			const dayFirst = field.options?.date_format === 'DD/MM';
+			const [month, day] = m === null ? [0, 0] : dayFirst ? [+m[2], +m[1]] : [+m[1], +m[2]];
+			return m && validDay(2000, month, day) ? undefined : BIRTHDAY_MESSAGE;
 		}
 		case 'radio':
 		case 'dropdown':
@@ -62,7 +69,7 @@ function valueMessage(field: MergeFieldSpec, value: unknown): string | undefined
 		case 'phone':
 			return text !== undefined && PHONE.test(text) ? undefined : 'Please enter a valid phone number';
 		case 'zip':
-			return text !== undefined && ZIP.test(text) ? undefined : 'Please enter a valid zip code';
+			return text !== undefined && ZIP.test(text) ? undefined : 'Please enter a zip code (5 digits)';
 		case 'text':
 			if (text === undefined) return 'Please enter a text value';
 			return text.length > TEXT_MAX ? `Please enter a value of ${TEXT_MAX} characters or fewer` : undefined;

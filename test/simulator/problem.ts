@@ -24,6 +24,8 @@ export class ApiError extends Error {
 		readonly title: string,
 		readonly detail: string,
 		readonly errors?: FieldError[],
+		/** Extra response headers (Retry-After). */
+		readonly headers?: Record<string, string>,
 	) {
 		super(detail);
 	}

@@ -34,18 +34,14 @@ test('GET segments lists static segments with count/offset', async () => {
 	expect(saved.body).toMatchObject({ total_items: 0, segments: [] });
 });
 
-test('add/remove members: at most 500 each, unknown emails reported, totals right', async () => {
+test('add/remove members: at most 500 each, unknown emails ignored silently, totals right', async () => {
 	const segment = sim.state.tags(listId).find((tag) => tag.name === 'Silver')!;
 	const emails = (from: number, n: number) => Array.from({ length: n }, (_, i) => `m${from + i}@example.com`);
 	const added = await post(`/segments/${segment.id}`, { members_to_add: [...emails(0, 499), 'nobody@example.com'] });
 	expect(added.status).toBe(200);
 	expect(schemaErrors('Batch_add_remove_List_members_to_from_static_segment', added.body)).toEqual([]);
-	expect(added.body).toMatchObject({
-		total_added: 499,
-		total_removed: 0,
-		error_count: 1,
-		errors: [{ email_addresses: ['nobody@example.com'], error: expect.any(String) }],
-	});
+	expect(added.body).toMatchObject({ total_added: 499, total_removed: 0, error_count: 0, errors: [] });
+	expect((added.body as { members_added: unknown[] }).members_added).toHaveLength(499);
 
 	const both = await post(`/segments/${segment.id}`, { members_to_add: emails(499, 500), members_to_remove: emails(0, 100) });
 	expect(both.body).toMatchObject({ total_added: 500, total_removed: 100, error_count: 0 });
@@ -75,4 +71,49 @@ test('segment members page through count/offset (max 1000)', async () => {
 		qs: { count: 2, fields: 'members.email_address' },
 	});
 	expect(fields.body).toEqual({ members: [{ email_address: 'm100@example.com' }, { email_address: 'm101@example.com' }] });
+});
+
+test('GET segment members lists subscribed and pending members unless include_* asks for the others', async () => {
+	const other = sim.state.addList({ name: 'Statuses' });
+	for (const status of ['subscribed', 'pending', 'unsubscribed', 'cleaned', 'transactional'] as const) {
+		sim.state.addMember(other, { email: `${status}@example.com`, status, tags: ['All'] });
+	}
+	const segment = sim.state.tags(other).find((tag) => tag.name === 'All')!;
+	const list = async (qs: Record<string, string | number | boolean>) => {
+		const res = await simulatorRequest(sim, { method: 'GET', path: `/lists/${other}/segments/${segment.id}/members`, qs });
+		const body = res.body as { members: Array<{ status: string }>; total_items: number };
+		return { statuses: body.members.map((m) => m.status).sort(), total: body.total_items };
+	};
+	expect(await list({})).toEqual({ statuses: ['pending', 'subscribed'], total: 2 });
+	expect(await list({ include_cleaned: true })).toEqual({ statuses: ['cleaned', 'pending', 'subscribed'], total: 3 });
+	const all = await list({ include_unsubscribed: true, include_cleaned: true, include_transactional: true, count: 2, offset: 4 });
+	expect(all).toEqual({ statuses: ['transactional'], total: 5 });
+});
+
+test('switches: unknown emails reported in errors[]; members already tagged left out of members_added', async () => {
+	const other = sim.state.addList({ name: 'Switches' });
+	sim.state.addMember(other, { email: 'old@example.com', tags: ['Gold'] });
+	sim.state.addMember(other, { email: 'new@example.com' });
+	const gold = sim.state.tags(other)[0];
+	const setBehaviour = (behaviour: unknown) => fetch(`${sim.origin}/_sim/behaviour`, { method: 'POST', body: JSON.stringify(behaviour) });
+	const add = () =>
+		simulatorRequest(sim, {
+			method: 'POST',
+			path: `/lists/${other}/segments/${gold.id}`,
+			body: { members_to_add: ['old@example.com', 'new@example.com', 'nobody@example.com'] },
+		});
+	try {
+		expect((await setBehaviour({ reportUnknownTagEmails: true, listAlreadyTagged: false })).status).toBe(200);
+		const res = await add();
+		expect(res.body).toMatchObject({
+			total_added: 1,
+			members_added: [{ email_address: 'new@example.com' }],
+			error_count: 1,
+			errors: [{ email_addresses: ['nobody@example.com'], error: 'Email addresses are not subscribed to the list' }],
+		});
+		expect(sim.state.tagMembers(other, 'Gold').sort()).toEqual(['new@example.com', 'old@example.com']);
+	} finally {
+		await setBehaviour({});
+	}
+	expect((await add()).body).toMatchObject({ total_added: 2, error_count: 0 });
 });

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { authenticate } from './auth';
+import { behaviourOf } from './behaviour';
 import { seedDemoAudience } from './demo';
 import { Faults } from './faults';
 import { LatencyModel } from './latency';
@@ -81,6 +82,7 @@ function sendProblem(res: ServerResponse, error: ApiError): void {
 	const doc = problem(error);
 	const text = JSON.stringify(doc);
 	res.writeHead(error.status, {
+		...error.headers,
 		'Content-Type': 'application/problem+json; charset=utf-8',
 		'Content-Length': Buffer.byteLength(text),
 		'X-Request-Id': doc.instance,
@@ -93,11 +95,13 @@ function asApiError(error: unknown): ApiError {
 	return new ApiError(500, 'Internal Server Error', `The simulator failed: ${(error as Error).message}`);
 }
 
-const throttleError = (status: number, max: number): ApiError =>
+const throttleError = (status: number, max: number, retryAfterSeconds: number | undefined): ApiError =>
 	new ApiError(
 		status,
 		status === 403 ? 'Forbidden' : 'Too Many Requests',
 		`You have exceeded the limit of ${max} simultaneous connections.`,
+		undefined,
+		retryAfterSeconds === undefined ? undefined : { 'Retry-After': String(retryAfterSeconds) },
 	);
 
 export async function start(options: SimulatorOptions = {}): Promise<Simulator> {
@@ -107,6 +111,7 @@ export async function start(options: SimulatorOptions = {}): Promise<Simulator> 
 	const throttleStatus = options.throttleStatus ?? 429;
 	const validate = options.validate ?? true;
 	const state = new SimulatorState(seed, options.requestLogLimit);
+	state.behaviour = behaviourOf(options.behaviour);
 	const throttle = new Throttle(maxConnections);
 	const latency = new LatencyModel(options.latency);
 	const faults = new Faults(options.faults ?? {}, seed);
@@ -136,7 +141,7 @@ export async function start(options: SimulatorOptions = {}): Promise<Simulator> 
 		state.maxInFlightSeen = Math.max(state.maxInFlightSeen, entry.open);
 		if (!entry.accepted) {
 			state.counters.throttled++;
-			return fail(throttleError(throttleStatus, maxConnections));
+			return fail(throttleError(throttleStatus, maxConnections, state.behaviour.retryAfterSeconds));
 		}
 		res.once('close', () => throttle.leave(auth.credential));
 
@@ -152,7 +157,7 @@ export async function start(options: SimulatorOptions = {}): Promise<Simulator> 
 				if (fault.storm) state.counters.faults.storm++;
 				else state.counters.faults.errors++;
 				throw fault.status === 429 || fault.status === 403
-					? throttleError(fault.status, maxConnections)
+					? throttleError(fault.status, maxConnections, state.behaviour.retryAfterSeconds)
 					: new ApiError(
 							fault.status,
 							ERROR_TITLES[fault.status] ?? 'Server Error',

@@ -1,5 +1,6 @@
 // In-memory audiences. Members are kept per list in a Map keyed by subscriber hash, as
 // small records; tags (static segments) hold Sets of hashes.
+import { type Behaviour, DEFAULT_BEHAVIOUR } from './behaviour';
 import { subscriberHash } from './email';
 import { randomHex, seededRandom, type Random } from './random';
 import type {
@@ -73,10 +74,10 @@ export class List {
 	readonly members = new Map<string, Member>();
 	readonly forgotten = new Set<string>();
 	/**
-	 * Archived contacts (removed from the audience, not forgotten) by hash: true when locked in a
+	 * Archived contacts (removed from the audience, not forgotten) by hash; `locked` when held in a
 	 * compliance state, as contacts archived after an unsubscribe or a bounce are.
 	 */
-	readonly archived = new Map<string, boolean>();
+	readonly archived = new Map<string, { email: string; locked: boolean }>();
 	readonly segments = new Map<number, Segment>();
 	readonly mergeFields = new Map<string, MergeField>();
 	readonly requiredTags: string[];
@@ -149,6 +150,8 @@ export class SimulatorState {
 	readonly lists = new Map<string, List>();
 	requestLog: RequestLogEntry[] = [];
 	counters: SimulatorCounters = emptyCounters();
+	/** The switches for undocumented answers; kept across reset(), like the faults. */
+	behaviour: Behaviour = DEFAULT_BEHAVIOUR;
 	maxInFlightSeen = 0;
 	private segmentIds = 0;
 	private webIds = 0;
@@ -204,7 +207,7 @@ export class SimulatorState {
 	 */
 	archive(listId: string, email: string, locked: boolean): void {
 		const list = this.requireList(listId);
-		list.archived.set(removeContact(list, email), locked);
+		list.archived.set(removeContact(list, email), { email, locked });
 	}
 
 	/** Permanently deletes a contact: it can never be imported again. */

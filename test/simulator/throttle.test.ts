@@ -65,3 +65,10 @@ test('latency: fixed + per-member cost, scaled; reference model numbers', async 
 	expect(Date.now() - started).toBeGreaterThanOrEqual(115);
 	expect(sim.state.requestLog.at(-1)).toMatchObject({ method: 'POST', status: 200, members: 100 });
 });
+
+test('switch retryAfterSeconds: throttling refusals carry a Retry-After header', async () => {
+	sim = await start({ faults: { storm: { startAfterRequests: 0, count: 1 } }, behaviour: { retryAfterSeconds: 3 } });
+	const refused = await axios.get(`${sim.url}/ping`, { auth: { username: 'x', password: sim.apiKey }, validateStatus: () => true });
+	expect(refused.status).toBe(429);
+	expect(refused.headers['retry-after']).toBe('3');
+});

@@ -88,6 +88,27 @@ export interface FaultOptions {
 	storm?: { startAfterRequests: number; count: number; status?: 429 | 403 };
 }
 
+/**
+ * Mailchimp's answers that no public source settles, one switch each, so that the node is
+ * tested under every answer (README.md lists each with what is known). Defaults in brackets.
+ */
+export interface BehaviourOptions {
+	/** [true] An existing member whose data did not change is listed in `updated_members`; false: in no list at all. */
+	listUnchangedMembers?: boolean;
+	/**
+	 * ['restore'] What a batch upsert with `status_if_new` alone does to an archived contact:
+	 * 'restore' brings it back as a new member; 'stayArchived' leaves it archived and mentions it
+	 * nowhere; 'listedAsUpdated' leaves it archived but lists it in `updated_members`.
+	 */
+	archivedUpsert?: 'restore' | 'stayArchived' | 'listedAsUpdated';
+	/** [true] `members_to_add` already carrying the tag are listed in `members_added` and counted in `total_added`. */
+	listAlreadyTagged?: boolean;
+	/** [false] `members_to_add` not in the audience are reported in `errors[]`; false: ignored silently (API reference). */
+	reportUnknownTagEmails?: boolean;
+	/** [none] Seconds of a `Retry-After` header on throttling refusals (429 or 403); none is documented. */
+	retryAfterSeconds?: number;
+}
+
 export interface SimulatorOptions {
 	/** 0 (default): a free port. */
 	port?: number;
@@ -108,6 +129,8 @@ export interface SimulatorOptions {
 	/** 'none' (default), 'reference' (see latency.ts), or costs per endpoint. */
 	latency?: 'none' | 'reference' | LatencyOptions;
 	faults?: FaultOptions;
+	/** Switches for what no public source settles (see BehaviourOptions). */
+	behaviour?: BehaviourOptions;
 	/** Validate request bodies against the API definition. Default true. */
 	validate?: boolean;
 	/** When `requestLog` grows past this, its older half is dropped. Default 200,000. */

@@ -24,6 +24,7 @@ beforeEach(async () => {
 			{ tag: 'LTV', type: 'number' },
 			{ tag: 'JOINED', type: 'date', options: { date_format: 'DD/MM/YYYY' } },
 			{ tag: 'BIRTHDAY', type: 'birthday', options: { date_format: 'MM/DD' } },
+			{ tag: 'BDAY_DM', type: 'birthday', options: { date_format: 'DD/MM' } },
 			{ tag: 'PLAN', type: 'dropdown', options: { choices: ['Free', 'Pro'] } },
 			{ tag: 'SIZE', type: 'radio', options: { choices: ['S', 'M', 'L'] } },
 			{ tag: 'SITE', type: 'url' },
@@ -101,6 +102,17 @@ test('emails are identities case-insensitively', async () => {
 	expect(sim.state.member(listId, 'MIXED.case@example.com')?.email_address).toBe('Mixed.Case@Example.com');
 });
 
+test('non-ASCII characters: refused before the @, accepted in the domain', async () => {
+	const out = await batch({
+		members: [
+			{ email_address: 'josé@example.com', status: 'subscribed' },
+			{ email_address: 'ann@bücher.de', status: 'subscribed' },
+		],
+	});
+	expect(out.errors).toEqual([expect.objectContaining({ email_address: 'josé@example.com', error: 'Please provide a valid email address.' })]);
+	expect(out.new_members.map((m) => m.email_address)).toEqual(['ann@bücher.de']);
+});
+
 test('invalid and fake-looking emails are row errors with HTTP 200', async () => {
 	const out = await batch({
 		members: [
@@ -134,15 +146,17 @@ test('invalid and fake-looking emails are row errors with HTTP 200', async () =>
 
 test.each([
 	['LTV', 'lots', 'Please enter a number'],
-	['JOINED', '2024-01-31', 'Please enter a valid date (DD/MM/YYYY)'],
-	['JOINED', '31/02/2024', 'Please enter a valid date (DD/MM/YYYY)'],
-	['BIRTHDAY', '13/01', 'Please enter a valid birthday (MM/DD)'],
+	['JOINED', '2024-01-31', 'Please enter the date'],
+	['JOINED', '31/02/2024', 'Please enter the date'],
+	['BIRTHDAY', '13/01', 'Please enter a month (01-12) and a day (01-31)'],
+	['BDAY_DM', '12/31', 'Please enter a month (01-12) and a day (01-31)'],
 	['ADDRESS', '1 Main St', 'Please enter a complete address'],
 	['ADDRESS', { addr1: '1 Main St', city: 'Springfield' }, 'Please enter a complete address'],
 	['PLAN', 'Gold', 'Please choose one of the available options'],
 	['SIZE', 'XL', 'Please choose one of the available options'],
 	['SITE', 'not a url', 'Please enter a valid URL'],
-	['ZIP', '123', 'Please enter a valid zip code'],
+	['ZIP', '123', 'Please enter a zip code (5 digits)'],
+	['ZIP', '62701-1234', 'Please enter a zip code (5 digits)'],
 	['FNAME', 'x'.repeat(256), 'Please enter a value of 255 characters or fewer'],
 ])('merge field %s (case %#) is a row error', async (field, value, message) => {
 	const out = await batch({ members: [{ email_address: 'row@example.com', status: 'subscribed', merge_fields: { [field]: value } }] });
@@ -158,6 +172,7 @@ test('valid merge values of every type are stored; numbers as numbers', async ()
 		LTV: '12.5',
 		JOINED: '31/01/2024',
 		BIRTHDAY: '12/10',
+		BDAY_DM: '31/12',
 		ADDRESS: { addr1: '1 Main St', city: 'Springfield', state: 'IL', zip: '62701', country: 'US' },
 		PHONE: '+1 555-0100',
 		PLAN: 'Pro',
@@ -248,6 +263,20 @@ describe('compliance', () => {
 		expect(pending.new_members[0]).toMatchObject({ status: 'pending' });
 	});
 
+	test('switch archivedUpsert: an archived contact sent with status_if_new alone stays archived, mentioned nowhere or as updated', async () => {
+		sim.state.archive(listId, 'gone@example.com', false);
+		const send = () => batch({ update_existing: true, members: [{ email_address: 'gone@example.com', status_if_new: 'subscribed' }] });
+		sim.state.behaviour = { ...sim.state.behaviour, archivedUpsert: 'stayArchived' };
+		expect(await send()).toMatchObject({ new_members: [], updated_members: [], errors: [] });
+		sim.state.behaviour = { ...sim.state.behaviour, archivedUpsert: 'listedAsUpdated' };
+		expect(await send()).toMatchObject({ new_members: [], updated_members: [{ email_address: 'gone@example.com', status: 'archived' }] });
+		expect(sim.state.member(listId, 'gone@example.com')).toBeUndefined();
+		const read = await simulatorRequest(sim, { method: 'GET', path: `/lists/${listId}/members/${subscriberHash('gone@example.com')}` });
+		expect(read).toMatchObject({ status: 200, body: { email_address: 'gone@example.com', status: 'archived' } });
+		const explicit = await batch({ update_existing: true, members: [{ email_address: 'gone@example.com', status: 'subscribed' }] });
+		expect(explicit.total_created).toBe(1);
+	});
+
 	test('PUT answers compliance and forgotten as problem documents', async () => {
 		const put = (email: string) =>
 			simulatorRequest(sim, {
@@ -291,4 +320,15 @@ describe('PUT /lists/{id}/members/{hash}', () => {
 			body: { title: 'Invalid Resource', detail: 'Your merge fields were invalid.', errors: [{ field: 'LTV', message: 'Please enter a number' }] },
 		});
 	});
+});
+
+test('switch listUnchangedMembers: an existing member whose data did not change is in updated_members, or in no list', async () => {
+	await batch({ members: [{ email_address: 'same@example.com', status_if_new: 'subscribed', merge_fields: { LTV: 5 } }] });
+	const again = { update_existing: true, members: [{ email_address: 'same@example.com', status_if_new: 'subscribed', merge_fields: { LTV: 5 } }] };
+	expect((await batch(again)).total_updated).toBe(1);
+	sim.state.behaviour = { ...sim.state.behaviour, listUnchangedMembers: false };
+	expect(await batch(again)).toMatchObject({ new_members: [], updated_members: [], errors: [] });
+	const changed = { update_existing: true, members: [{ email_address: 'same@example.com', status_if_new: 'subscribed', merge_fields: { LTV: 6 } }] };
+	expect((await batch(changed)).total_updated).toBe(1);
+	expect(sim.state.member(listId, 'same@example.com')?.merge_fields.LTV).toBe(6);
 });

@@ -16,10 +16,15 @@ export interface UpsertRules {
 	updateExisting: boolean;
 	skipMergeValidation: boolean;
 	syncTags: boolean;
+	/** An archived contact sent without `status` comes back (BehaviourOptions.archivedUpsert). */
+	restoreArchived: boolean;
 }
 
 export type UpsertResult =
-	| { kind: 'created' | 'updated'; hash: string; member: Member }
+	/** `unchanged`: an existing member whose status, merge values and tags stay as they were. */
+	| { kind: 'created' | 'updated' | 'unchanged'; hash: string; member: Member }
+	/** An archived contact left archived. */
+	| { kind: 'archived'; hash: string; member: Member }
 	| {
 			kind: 'error';
 			/** Problem title when answered as a whole request (PUT). */
@@ -60,6 +65,11 @@ export function upsertMember(list: List, input: MemberInput, rules: UpsertRules)
 		};
 	}
 
+	const archived = existing ? undefined : list.archived.get(hash);
+	if (archived && !rules.restoreArchived && input.status === undefined) {
+		return { kind: 'archived', hash, member: new Member(archived.email, 'unsubscribed', undefined, archived.locked, Date.now()) };
+	}
+
 	let status: MemberStatus | undefined;
 	if (existing) status = existing.status === 'cleaned' ? 'cleaned' : (input.status ?? existing.status);
 	else status = input.status ?? input.status_if_new;
@@ -67,7 +77,7 @@ export function upsertMember(list: List, input: MemberInput, rules: UpsertRules)
 		const message = 'Please provide a status for new members (status or status_if_new).';
 		return rowError('Invalid Resource', message, 'status', message);
 	}
-	const locked = existing ? existing.locked : list.archived.get(hash) === true;
+	const locked = existing ? existing.locked : archived?.locked === true;
 	if (locked && status === 'subscribed' && existing?.status !== 'subscribed') {
 		return rowError(
 			'Member In Compliance State',
@@ -75,6 +85,7 @@ export function upsertMember(list: List, input: MemberInput, rules: UpsertRules)
 		);
 	}
 
+	const before = existing ? JSON.stringify(existing.merge ?? {}) : '';
 	const merge = rules.skipMergeValidation
 		? { values: input.merge_fields ? { ...existing?.merge, ...input.merge_fields } : existing?.merge }
 		: checkMergeFields(list.mergeFields, list.requiredTags, input.merge_fields, existing?.merge);
@@ -83,6 +94,8 @@ export function upsertMember(list: List, input: MemberInput, rules: UpsertRules)
 	const now = Date.now();
 	let member: Member;
 	if (existing) {
+		const same = status === existing.status && JSON.stringify(merge.values ?? {}) === before && !input.tags;
+		if (same) return { kind: 'unchanged', hash, member: existing };
 		member = existing;
 		if (status !== existing.status) list.setStatus(existing, status);
 		existing.merge = merge.values;

@@ -29,6 +29,14 @@ function loadSpec(): { components: { schemas: Record<string, Schema> } } {
 	segment.members_to_add.maxItems = BATCH_LIMIT;
 	segment.members_to_remove.maxItems = BATCH_LIMIT;
 
+	// A member's status can be archived: the members list filters by it, and a read of an
+	// archived contact answers it; the definition's member status enum leaves it out.
+	for (const schema of Object.values(schemas)) {
+		const answer = schema.properties?.unique_email_id !== undefined;
+		const memberStatus = schema.properties?.status as { enum?: string[] } | undefined;
+		if (answer && memberStatus?.enum?.includes('transactional') && !memberStatus.enum.includes('archived')) memberStatus.enum.push('archived');
+	}
+
 	// The definition types every merge value as an object; real values are mostly strings.
 	for (const schema of Object.values(schemas)) {
 		const values = schema.properties?.merge_fields?.additionalProperties as Schema | undefined;

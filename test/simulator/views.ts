@@ -31,6 +31,11 @@ export function memberView(list: List, hash: string, member: Member): Record<str
 	};
 }
 
+/** An archived contact as a member read answers it: status `archived`, no tags. */
+export function archivedView(list: List, hash: string, member: Member): Record<string, unknown> {
+	return { ...memberView(list, hash, member), status: 'archived', tags: [] };
+}
+
 export function listView(list: List): Record<string, unknown> {
 	return {
 		id: list.id,

@@ -240,7 +240,16 @@ export async function listSegmentMembers(
 	const res = await request({
 		method: 'GET',
 		path: `/lists/${listId}/segments/${segmentId}/members`,
-		qs: { count: PAGE_SIZE, offset, fields: 'members.email_address,total_items' },
+		// Without the include_* flags Mailchimp lists subscribed members only, and a tag's
+		// unsubscribed, cleaned and transactional members would keep it for ever.
+		qs: {
+			count: PAGE_SIZE,
+			offset,
+			fields: 'members.email_address,total_items',
+			include_unsubscribed: true,
+			include_cleaned: true,
+			include_transactional: true,
+		},
 	});
 	const body = parse(segmentMembersSchema, expectOk(res, 'read the members of a tag'), 'read the members of a tag');
 	return { emails: body.members.map((m) => m.email_address), total: body.total_items };
@@ -253,9 +262,10 @@ function batchFailure(response: ApiResponse): RequestFailedError {
 	return new RequestFailedError(`Mailchimp refused the batch: HTTP ${response.status}${text ? ` (${text})` : ''}`, response.status);
 }
 
+const memberTags = z.array(z.object({ id: z.number() })).optional();
 const upsertResultSchema = z.object({
-	new_members: z.array(z.object({ email_address: z.string() })).default([]),
-	updated_members: z.array(z.object({ email_address: z.string() })).default([]),
+	new_members: z.array(z.object({ email_address: z.string(), tags: memberTags })).default([]),
+	updated_members: z.array(z.object({ email_address: z.string(), status: z.string().optional(), tags: memberTags })).default([]),
 	errors: z
 		.array(
 			z.object({
@@ -278,9 +288,22 @@ export interface MemberUpsert {
 	merge_fields?: Record<string, unknown>;
 }
 
-/** `POST /lists/{id}` with up to 500 members, `update_existing: true`. */
-export async function upsertMembers(request: RequestFn, listId: string, members: MemberUpsert[]): Promise<UpsertResult> {
-	const res = await request({ method: 'POST', path: `/lists/${listId}`, body: { members, update_existing: true } });
+/**
+ * `POST /lists/{id}` with up to 500 members, `update_existing: true`; with `skipMergeValidation`,
+ * Mailchimp accepts members whose required merge fields are empty.
+ */
+export async function upsertMembers(
+	request: RequestFn,
+	listId: string,
+	members: MemberUpsert[],
+	skipMergeValidation = false,
+): Promise<UpsertResult> {
+	const res = await request({
+		method: 'POST',
+		path: `/lists/${listId}`,
+		body: { members, update_existing: true },
+		...(skipMergeValidation ? { qs: { skip_merge_validation: true } } : {}),
+	});
 	throwIfFatal(res);
 	if (!ok(res)) throw batchFailure(res);
 	const parsed = upsertResultSchema.safeParse(res.body);
@@ -289,6 +312,7 @@ export async function upsertMembers(request: RequestFn, listId: string, members:
 }
 
 const segmentUpdateSchema = z.object({
+	members_added: z.array(z.object({ email_address: z.string() })).optional(),
 	total_added: z.number().optional(),
 	total_removed: z.number().optional(),
 	errors: z
@@ -314,4 +338,36 @@ export async function updateSegmentMembers(
 	const parsed = segmentUpdateSchema.safeParse(res.body);
 	if (!parsed.success) throw new RequestFailedError('Mailchimp answered the tag update with an unexpected shape', res.status);
 	return parsed.data;
+}
+
+// ---- one member ----
+
+const memberSchema = z.object({
+	status: z.string(),
+	tags: z.array(z.object({ id: z.number() })).default([]),
+});
+
+/** A member as Mailchimp holds it now: its status (`archived` included) and its tags' ids. */
+export interface MemberPresence {
+	status: string;
+	tagIds: number[];
+}
+
+/**
+ * `GET /lists/{id}/members/{email}` (the API takes the address in place of the subscriber
+ * hash): the member, or null when the audience has no such contact. Throws RequestFailedError
+ * when Mailchimp cannot answer.
+ */
+export async function getMember(request: RequestFn, listId: string, email: string): Promise<MemberPresence | null> {
+	const res = await request({
+		method: 'GET',
+		path: `/lists/${listId}/members/${encodeURIComponent(email)}`,
+		qs: { fields: 'status,tags' },
+	});
+	if (res.status === 404) return null;
+	throwIfFatal(res);
+	if (!ok(res)) throw batchFailure(res);
+	const parsed = memberSchema.safeParse(res.body);
+	if (!parsed.success) throw new RequestFailedError('Mailchimp answered a member lookup with an unexpected shape', res.status);
+	return { status: parsed.data.status, tagIds: parsed.data.tags.map((t) => t.id) };
 }

@@ -71,6 +71,7 @@ export async function runExport(source: ProfileSource, options: ExportOptions, d
 			report,
 			targets,
 			statusIfNew: newMemberStatus(checked.statusIfNew, list.doubleOptin),
+			skipMergeValidation: checked.skipMergeValidation === true,
 			dryRun: checked.dryRun,
 			maxConcurrency: runner.maxConcurrency,
 		});

@@ -19,11 +19,14 @@ export type Converter = (value: unknown) => unknown;
 
 export const MAX_TEXT_LENGTH = 255;
 
-// C0 controls except tab, line feed and carriage return; DEL; C1 controls.
-const CONTROL_RE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+// C0 controls except tab, line feed and carriage return; DEL; C1 controls. Written as the
+// Unicode category Cc (exactly U+0000-U+001F and U+007F-U+009F) because n8n's lint refuses
+// control characters in a pattern (no-control-regex).
+const CONTROL_RE = /(?![\t\n\r])\p{Cc}/u;
 const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const PHONE_RE = /^\+?[0-9()\-. /]*[0-9][0-9()\-. /]*(?:\s*(?:x|ext\.?|#)\s*\d{1,6})?$/i;
 const URL_RE = /^https?:\/\/[^\s/$.?#][^\s]*$/i;
+const ZIP_RE = /^\d{5}$/;
 const ISO_DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const ISO_TIMESTAMP_RE = /^(\d{4})-(\d{2})-(\d{2})[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?$/i;
 const YEAR_FIRST_SLASH_RE = /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/;
@@ -253,12 +256,14 @@ export function compileConverter(def: MergeFieldDefinition): Converter {
 			break;
 		}
 		case 'birthday': {
+			// Mailchimp reads a birthday in the field's own format (MM/DD or DD/MM): written the
+			// other way round, a DD/MM audience swaps days 1 to 12 and refuses the others.
 			const own = compileDateFormat(def.options.dateFormat, 'MM/DD');
-			const out = compileDateFormat('MM/DD', 'MM/DD');
+			const shown = own.format(1231).replace('12', 'MM').replace('31', 'DD');
 			convert = (value) => {
 				const packed = parseDate(value, own);
-				if (packed === 0) return new Invalid(`${describe(value)} is not a birthday (use MM/DD or YYYY-MM-DD)`);
-				return out.format(packed);
+				if (packed === 0) return new Invalid(`${describe(value)} is not a birthday (use ${shown} or YYYY-MM-DD)`);
+				return own.format(packed);
 			};
 			break;
 		}
@@ -296,7 +301,14 @@ export function compileConverter(def: MergeFieldDefinition): Converter {
 			};
 			break;
 		}
-		default: // text, zip and any type Mailchimp adds later
+		case 'zip':
+			convert = (value) => {
+				const text = toText(value);
+				if (text instanceof Invalid) return text;
+				return ZIP_RE.test(text) ? text : new Invalid(`${describe(value)} is not a zip code: Mailchimp takes 5 digits (a US zip code)`);
+			};
+			break;
+		default: // text and any type Mailchimp adds later
 			convert = (value) => toText(value);
 	}
 	return (value: unknown): unknown => {

@@ -28,6 +28,7 @@ const optionsSchema = z.object({
 	statusIfNew: z.enum(['subscribed', 'pending', 'transactional', 'audienceDefault']),
 	consentField: optionalPath,
 	removeMembersWhoLeft: z.boolean().default(false),
+	skipMergeValidation: z.boolean().default(false),
 	dryRun: z.boolean().default(false),
 	maxProfiles: z.number().int().min(1).max(100_000_000).default(DEFAULT_MAX_PROFILES),
 	maxConcurrency: z.number().int().min(1).max(10).default(DEFAULT_MAX_CONCURRENCY),

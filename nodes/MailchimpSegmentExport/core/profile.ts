@@ -39,7 +39,8 @@ interface MappedField {
 	convert: Converter;
 }
 
-const CONTROL_RE = /[\u0000-\u001F\u007F-\u009F]/;
+// C0 controls, DEL, C1 controls: the Unicode category Cc (see CONTROL_RE in mergeFields.ts).
+const CONTROL_RE = /\p{Cc}/u;
 const CONSENT_WORDS = new Set(['true', 'yes', 'y', '1']);
 
 export function newMappedProfile(): MappedProfile {
@@ -65,6 +66,21 @@ function findMergeField(fields: readonly MergeFieldDefinition[], tag: string, fr
 		);
 	}
 	return found;
+}
+
+/**
+ * Mailchimp refuses a new member without a value in each required merge field: an export whose
+ * mapping leaves one out would be refused row by row, so it stops before anything is written.
+ */
+function checkRequiredMapped(fields: readonly MergeFieldDefinition[], mapped: ReadonlySet<string>): void {
+	const missing = fields.filter((f) => f.required && !mapped.has(f.tag));
+	if (missing.length === 0) return;
+	const named = missing.map((f) => (f.name && f.name !== f.tag ? `${f.tag} (${f.name})` : f.tag)).join(', ');
+	const plural = missing.length > 1;
+	throw new ExportError(
+		`The audience requires the merge field${plural ? 's' : ''} ${named}, and the mapping does not fill ${plural ? 'them' : 'it'}`,
+		`Nothing was sent: Mailchimp refuses new members without ${plural ? 'these fields' : 'this field'}. Map a profile field to ${missing.map((f) => f.tag).join(', ')} under Attributes, make ${plural ? 'them' : 'it'} optional in the audience's settings in Mailchimp, or turn on the option "Accept Members Missing Required Fields".`,
+	);
 }
 
 export class ProfileMapper {
@@ -120,9 +136,11 @@ export class ProfileMapper {
 				);
 			}
 			seen.add(def.tag);
-			fields.push({ tag: def.tag, path: compilePath(from, `${def.tag} merge field`), convert: compileConverter(def) });
+			const checked = options.skipMergeValidation === true ? { ...def, required: false } : def;
+			fields.push({ tag: def.tag, path: compilePath(from, `${def.tag} merge field`), convert: compileConverter(checked) });
 		}
 		this.fields = fields;
+		if (options.skipMergeValidation !== true) checkRequiredMapped(mergeFields, seen);
 	}
 
 	private reject(out: MappedProfile, code: string, reason: string, field: string | undefined): Outcome {

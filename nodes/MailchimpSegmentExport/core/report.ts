@@ -2,6 +2,7 @@
 // exactly one of exported, rejected, skipped.noConsent, skipped.notInSelectedSegments,
 // skipped.duplicate (the count invariant).
 
+import { DRY_RUN_CHECKS } from './checks';
 import { redact } from './runner';
 import type { ExportResult, RejectedRow, SegmentReport } from './types';
 
@@ -51,6 +52,7 @@ export class Report {
 				durationMs: totals.durationMs,
 				dryRun: totals.dryRun,
 				partial: this.partial,
+				...(totals.dryRun ? { checks: DRY_RUN_CHECKS } : {}),
 			},
 			rejected,
 		};

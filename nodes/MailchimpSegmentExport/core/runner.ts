@@ -1,12 +1,15 @@
 // Every Mailchimp request goes through here: a pool of at most `maxConcurrency` requests
 // (Mailchimp allows 10 simultaneous connections per key, shared with other apps), retries with
-// exponential backoff and full jitter on 429, throttling 403, 5xx and network errors, counting
-// of calls and retries, and cancellation. This is where a 429 is retried.
+// exponential backoff and full jitter (or the Retry-After asked, when longer) on 429, throttling
+// 403, 5xx and network errors, counting of calls and retries, and cancellation. This is where a
+// 429 is retried.
 
 import { ExportCancelledError, RequestFailedError } from './errors';
 import type { ApiRequest, ApiResponse, RequestFn, RetryPolicy, SleepFn } from './types';
 
 export const DEFAULT_RETRY: RetryPolicy = { maxTries: 6, baseDelayMs: 1000, maxDelayMs: 30000 };
+/** The longest Retry-After honoured: a longer one is waited this long. */
+export const MAX_RETRY_AFTER_MS = 300_000;
 
 export interface RunnerOptions {
 	maxConcurrency: number;
@@ -47,6 +50,20 @@ export function isThrottling403(body: unknown): boolean {
 	const text = `${typeof title === 'string' ? title : ''} ${typeof detail === 'string' ? detail : ''}`;
 	if (THROTTLE_WORDS.test(text)) return true;
 	return typeof detail !== 'string' || detail.trim() === '';
+}
+
+/**
+ * The wait a `Retry-After` header asks for (seconds, or an HTTP date), capped; undefined when
+ * there is none. Mailchimp documents none, but a proxy or a future API may send one.
+ */
+export function retryAfterMs(response: ApiResponse, now: number): number | undefined {
+	const raw = response.headers?.['retry-after'];
+	const value = (Array.isArray(raw) ? raw[0] : raw) as unknown;
+	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+	const text = String(value).trim();
+	const ms = /^\d+(?:\.\d+)?$/.test(text) ? Number(text) * 1000 : Date.parse(text) - now;
+	if (!Number.isFinite(ms)) return undefined;
+	return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, Math.ceil(ms)));
 }
 
 export function isRetryable(response: ApiResponse): boolean {
@@ -152,10 +169,12 @@ export class Runner {
 			this.apiCalls++;
 			let failure: string;
 			let status: number | undefined;
+			let asked: number | undefined;
 			try {
 				const response = await this.request(request);
 				if (!isRetryable(response)) return response;
 				status = response.status;
+				asked = retryAfterMs(response, Date.now());
 				const text = problemText(response.body);
 				failure = `Mailchimp answered HTTP ${response.status}${text ? ` (${text})` : ''}`;
 			} catch (error) {
@@ -166,8 +185,9 @@ export class Runner {
 				throw new RequestFailedError(`${failure}, ${maxTries} tries`, status);
 			}
 			this.throwIfCancelled();
-			// sleepWithAbort rejects only when the export is cancelled.
-			const slept = await this.options.sleep(this.backoffMs(attempt), this.options.signal).then(
+			// The sleep rejects only when the export is cancelled.
+			const wait = Math.max(this.backoffMs(attempt), asked ?? 0);
+			const slept = await this.options.sleep(wait, this.options.signal).then(
 				() => true,
 				() => false,
 			);

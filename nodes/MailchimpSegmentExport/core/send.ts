@@ -4,7 +4,15 @@
 // Rows Mailchimp rejects (errors[] inside an HTTP 200), rows of a batch that failed for good,
 // and rows whose input changed between the two reads are rejected here, with the reason.
 
-import { MAX_BATCH, type MemberUpsert, type UpsertResult, upsertMembers, updateSegmentMembers } from './client';
+import {
+	MAX_BATCH,
+	type MemberUpsert,
+	type SegmentUpdateResult,
+	type UpsertResult,
+	upsertMembers,
+	updateSegmentMembers,
+} from './client';
+import { absenceReason, lookUpMembers } from './confirm';
 import { RequestFailedError } from './errors';
 import { MemberState, type MemberIndex, forEachRow } from './plan';
 import { Outcome, type ProfileMapper, newMappedProfile } from './profile';
@@ -23,6 +31,7 @@ export interface SendContext {
 	report: Report;
 	targets: TagTarget[];
 	statusIfNew: NewMemberStatus;
+	skipMergeValidation: boolean;
 	dryRun: boolean;
 	/** Calls kept pending at once (the pool size). */
 	maxConcurrency: number;
@@ -34,11 +43,17 @@ interface BatchMember {
 	body: MemberUpsert;
 }
 
-/** Emails waiting for a tag call, with their members' ordinals. */
+/**
+ * Emails waiting for a tag call, with their members' ordinals and the lower-cased emails of
+ * those that Mailchimp's upsert answer already showed with the tag.
+ */
 interface TagBuffer {
 	emails: string[];
 	ords: number[];
+	hadTag: Set<string>;
 }
+
+const emptyTagBuffer = (): TagBuffer => ({ emails: [], ords: [], hadTag: new Set() });
 
 export class Sender {
 	private batch: BatchMember[] = [];
@@ -48,7 +63,7 @@ export class Sender {
 	private readonly segmentScratch: number[] = [];
 
 	constructor(private readonly ctx: SendContext) {
-		this.tagBuffers = ctx.targets.map(() => ({ emails: [], ords: [] }));
+		this.tagBuffers = ctx.targets.map(emptyTagBuffer);
 	}
 
 	/** Pass 2 over the source; returns when every call has settled. */
@@ -136,6 +151,7 @@ export class Sender {
 				this.ctx.runner.call,
 				this.ctx.listId,
 				batch.map((m) => m.body),
+				this.ctx.skipMergeValidation,
 			).then(
 				(result) => this.upserted(batch, result),
 				(error: unknown) => this.batchFailed(batch, error),
@@ -144,7 +160,7 @@ export class Sender {
 	}
 
 	/** Matches Mailchimp's answer back to the batch's rows by lower-cased email. */
-	private upserted(batch: BatchMember[], result: UpsertResult): void {
+	private upserted(batch: BatchMember[], result: UpsertResult): Promise<void> | undefined {
 		const { report, index } = this.ctx;
 		const byKey = new Map<string, BatchMember>();
 		for (const m of batch) byKey.set(m.key, m);
@@ -159,13 +175,17 @@ export class Sender {
 			const m = take(member.email_address);
 			if (m === undefined) continue;
 			report.created++;
-			this.confirm(m.ord, m.body.email_address);
+			this.confirm(m.ord, m.body.email_address, tagIdsOf(member));
 		}
 		for (const member of result.updated_members) {
 			const m = take(member.email_address);
 			if (m === undefined) continue;
+			if (member.status === 'archived') {
+				this.rejectMember(m, absenceReason({ kind: 'absent', archived: true }), 'NOT_IN_AUDIENCE');
+				continue;
+			}
 			report.updated++;
-			this.confirm(m.ord, m.body.email_address);
+			this.confirm(m.ord, m.body.email_address, tagIdsOf(member));
 		}
 		for (const error of result.errors) {
 			const m = take(error.email_address);
@@ -185,17 +205,30 @@ export class Sender {
 				error.field,
 			);
 		}
-		// Nothing is silently dropped: a member Mailchimp did not report on is rejected.
-		for (const m of byKey.values()) {
-			index.state[m.ord] = MemberState.Rejected;
-			report.reject(
-				index.rowIndex[m.ord],
-				index.itemIndex[m.ord],
-				m.body.email_address,
-				'Mailchimp did not confirm this member in its answer to the batch',
-				'NOT_CONFIRMED',
-			);
-		}
+		// Nothing is silently dropped: a member the answer does not mention is looked up.
+		if (byKey.size > 0) return this.confirmByLookup([...byKey.values()]);
+		return undefined;
+	}
+
+	/** Members the batch answer left out: in the audience means updated, else rejected with the reason. */
+	private async confirmByLookup(members: BatchMember[]): Promise<void> {
+		const found = await lookUpMembers(this.ctx.runner, this.ctx.listId, members.map((m) => m.body.email_address));
+		members.forEach((m, i) => {
+			const presence = found[i];
+			if (presence.kind === 'present') {
+				this.ctx.report.updated++;
+				this.confirm(m.ord, m.body.email_address, presence.member.tagIds);
+				return;
+			}
+			if (presence.kind === 'unknown') this.ctx.report.partial = true;
+			this.rejectMember(m, absenceReason(presence), presence.kind === 'unknown' ? 'NOT_CONFIRMED' : 'NOT_IN_AUDIENCE');
+		});
+	}
+
+	private rejectMember(m: BatchMember, reason: string, code: string): void {
+		const { index, report } = this.ctx;
+		index.state[m.ord] = MemberState.Rejected;
+		report.reject(index.rowIndex[m.ord], index.itemIndex[m.ord], m.body.email_address, reason, code);
 	}
 
 	private batchFailed(batch: BatchMember[], error: unknown): void {
@@ -208,68 +241,96 @@ export class Sender {
 		}
 	}
 
-	/** The member is in the audience: queue it for each of its tags. */
-	private confirm(ord: number, email: string): void {
+	/** The member is in the audience: queue it for each of its tags (`tagIds`: the ones Mailchimp showed it with). */
+	private confirm(ord: number, email: string, tagIds?: readonly number[]): void {
 		this.ctx.index.state[ord] = MemberState.Exported;
 		const segments = this.ctx.index.segmentsOf(ord, this.segmentScratch);
 		for (let i = 0; i < segments.length; i++) {
 			const buffer = this.tagBuffers[segments[i]];
 			buffer.emails.push(email);
 			buffer.ords.push(ord);
+			const tagId = this.ctx.targets[segments[i]].tagId;
+			if (tagIds !== undefined && tagId !== null && tagIds.includes(tagId)) buffer.hadTag.add(email.toLowerCase());
 			if (buffer.emails.length === MAX_BATCH) this.flushTag(segments[i]);
 		}
 	}
 
 	private flushTag(segment: number): void {
 		const buffer = this.tagBuffers[segment];
-		this.tagBuffers[segment] = { emails: [], ords: [] };
+		this.tagBuffers[segment] = emptyTagBuffer();
 		const target = this.ctx.targets[segment];
 		if (this.ctx.dryRun || target.tagId === null) {
 			target.added += buffer.emails.length;
 			return;
 		}
+		const tagId = target.tagId;
 		this.track(
-			updateSegmentMembers(this.ctx.runner.call, this.ctx.listId, target.tagId, { add: buffer.emails }).then(
-				(result) => {
-					let failed = 0;
-					for (const e of result.errors) {
-						failed += this.tagFailed(target, buffer, e.email_addresses, e.error ?? 'Mailchimp did not add the tag');
-					}
-					// Members who had the tag already are not in Mailchimp's total_added, when it tells them apart.
-					const tagged = buffer.emails.length - failed;
-					const added = Math.min(tagged, result.total_added ?? tagged);
-					target.added += added;
-					target.alreadyTagged += tagged - added;
-				},
+			updateSegmentMembers(this.ctx.runner.call, this.ctx.listId, tagId, { add: buffer.emails }).then(
+				(result) => this.tagged(target, tagId, buffer, result),
 				(error: unknown) => {
 					if (!(error instanceof RequestFailedError)) throw error;
 					this.ctx.report.partial = true;
-					this.tagFailed(target, buffer, buffer.emails, error.message, 'TAG_FAILED');
+					this.tagFailed(buffer, buffer.emails, () => `In the audience, but not tagged "${target.name}": ${error.message}`);
 				},
 			),
 		);
 	}
 
-	/** Rejects the members of a tag call that did not get the tag; returns how many. */
-	private tagFailed(target: TagTarget, buffer: TagBuffer, emails: readonly string[], reason: string, code = 'TAG_FAILED'): number {
+	/**
+	 * Counts the members Mailchimp tagged: those in `members_added` (or all but the errors when
+	 * `total_added` says so), and those its upsert answer showed with the tag already (whether
+	 * `members_added` lists them is undocumented). The others are looked up: tagged, or rejected
+	 * with the reason.
+	 */
+	private async tagged(target: TagTarget, tagId: number, buffer: TagBuffer, result: SegmentUpdateResult): Promise<void> {
+		const failed = new Set<string>();
+		for (const e of result.errors) {
+			for (const email of e.email_addresses) failed.add(email.trim().toLowerCase());
+			this.tagFailed(buffer, e.email_addresses, () => `In the audience, but not tagged "${target.name}": ${e.error ?? 'Mailchimp did not add the tag'}`);
+		}
+		const listed = result.members_added === undefined ? undefined : new Set(result.members_added.map((m) => m.email_address.trim().toLowerCase()));
+		const rest = buffer.emails.filter((email) => !failed.has(email.toLowerCase()));
+		const allAdded = listed === undefined && result.total_added !== undefined && result.total_added >= rest.length;
+		const unsure = allAdded
+			? []
+			: rest.filter((email) => !buffer.hadTag.has(email.toLowerCase()) && (listed === undefined || !listed.has(email.toLowerCase())));
+		// Members the upsert answer showed with the tag already are counted apart from those tagged now.
+		const hadIt = rest.filter((email) => buffer.hadTag.has(email.toLowerCase())).length;
+		target.added += rest.length - unsure.length - hadIt;
+		target.alreadyTagged += hadIt;
+		if (unsure.length === 0) return;
+		const found = await lookUpMembers(this.ctx.runner, this.ctx.listId, unsure);
+		const untagged: string[] = [];
+		const reasons = new Map<string, string>();
+		unsure.forEach((email, i) => {
+			const presence = found[i];
+			if (presence.kind === 'present' && presence.member.tagIds.includes(tagId)) {
+				target.added++;
+				return;
+			}
+			if (presence.kind === 'unknown') this.ctx.report.partial = true;
+			untagged.push(email);
+			reasons.set(
+				email.toLowerCase(),
+				presence.kind === 'present'
+					? `In the audience, but not tagged "${target.name}": Mailchimp did not add the tag and did not say why`
+					: `Not tagged "${target.name}": ${absenceReason(presence)}`,
+			);
+		});
+		this.tagFailed(buffer, untagged, (email) => reasons.get(email.toLowerCase()) ?? '');
+	}
+
+	/** Rejects the members of a tag call that did not get the tag. */
+	private tagFailed(buffer: TagBuffer, emails: readonly string[], reasonOf: (email: string) => string): void {
 		const { index, report } = this.ctx;
 		const wanted = new Set(emails.map((e) => e.trim().toLowerCase()));
-		let n = 0;
 		for (let i = 0; i < buffer.emails.length; i++) {
 			if (!wanted.has(buffer.emails[i].toLowerCase())) continue;
-			n++;
 			const ord = buffer.ords[i];
 			if (index.state[ord] === MemberState.Rejected) continue;
 			index.state[ord] = MemberState.Rejected;
-			report.reject(
-				index.rowIndex[ord],
-				index.itemIndex[ord],
-				buffer.emails[i],
-				`In the audience, but not tagged "${target.name}": ${reason}`,
-				code,
-			);
+			report.reject(index.rowIndex[ord], index.itemIndex[ord], buffer.emails[i], reasonOf(buffer.emails[i]), 'TAG_FAILED');
 		}
-		return n;
 	}
 
 	/** Members accepted in pass 1 whose row was not found in pass 2. */
@@ -289,6 +350,10 @@ export class Sender {
 			);
 		}
 	}
+}
+
+function tagIdsOf(member: { tags?: Array<{ id: number }> }): number[] | undefined {
+	return member.tags?.map((t) => t.id);
 }
 
 /** Exported members at the end: the ones upserted and not rejected since. */

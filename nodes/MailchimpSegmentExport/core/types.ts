@@ -1,6 +1,7 @@
 // The export core's public contract. The core imports nothing from n8n: the node passes in
 // a request function and a sleep function, and gets back a report.
 
+import type { DryRunChecks } from './checks';
 import type { ProgressFn } from './progress';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -17,6 +18,8 @@ export interface ApiRequest {
 export interface ApiResponse {
 	status: number;
 	body: unknown;
+	/** Response headers by lower-case name, when the transport has them (the runner reads Retry-After). */
+	headers?: Record<string, unknown>;
 }
 
 /**
@@ -26,7 +29,7 @@ export interface ApiResponse {
  */
 export type RequestFn = (request: ApiRequest) => Promise<ApiResponse>;
 
-/** Waits `ms`; rejects when `signal` aborts (n8n-workflow's sleepWithAbort has this shape). */
+/** Waits `ms`; rejects when `signal` aborts (execute/sleep.ts picks n8n-workflow's helper of this shape). */
 export type SleepFn = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 /** One input profile: its position in the input and the n8n item it came from. */
@@ -89,6 +92,12 @@ export interface ExportOptions {
 	/** Field path of a consent flag; profiles whose value is not true are skipped. */
 	consentField?: string;
 	removeMembersWhoLeft: boolean;
+	/**
+	 * Let Mailchimp add members whose required merge fields have no value (its
+	 * `skip_merge_validation`). Off: a required merge field the mapping does not fill stops the
+	 * export before anything is written, and a row whose required value is empty is rejected.
+	 */
+	skipMergeValidation?: boolean;
 	dryRun: boolean;
 	/** At most this many input profiles; more is an error before anything is written. */
 	maxProfiles: number;
@@ -190,6 +199,8 @@ export interface ExportSummary {
 	dryRun: boolean;
 	/** True when a batch or tag call failed for good: some rows were not exported (see rejected). */
 	partial: boolean;
+	/** Dry run only: which checks were made here, and which only Mailchimp makes when written to. */
+	checks?: DryRunChecks;
 }
 
 export interface ExportResult {

@@ -12,6 +12,14 @@ export const optionsProperties: INodeProperties[] = [
 		default: {},
 		options: [
 			{
+				displayName: 'Accept Members Missing Required Fields',
+				name: 'skipMergeValidation',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether Mailchimp may add members whose required merge fields have no value (Mailchimp's skip_merge_validation). Off: an audience field marked required that the mapping does not fill stops the export before anything is written, and a row with an empty required value is rejected.",
+			},
+			{
 				displayName: 'Consent Field',
 				name: 'consentField',
 				type: 'string',

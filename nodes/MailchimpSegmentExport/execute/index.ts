@@ -2,7 +2,6 @@
 // input, one runExport, two outputs out. Consent is checked before any request is sent.
 
 import type { ICredentialDataDecryptedObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { sleepWithAbort } from 'n8n-workflow';
 
 import { runExport } from '../core';
 import type { ProfileSource } from '../core/types';
@@ -11,6 +10,7 @@ import { secretsOf, toNodeError } from './errors';
 import { errorOutputs, exportOutputs, summaryHint } from './output';
 import { finishedMessage, logProgress } from './progress';
 import { readParameters } from './parameters';
+import { sleepUntilCancelled } from './sleep';
 import { FilesSeen, binarySource, findFiles, itemsSource, mappedColumns } from './source';
 
 export async function executeExport(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -37,7 +37,7 @@ export async function executeExport(this: IExecuteFunctions): Promise<INodeExecu
 		const nodeName = this.getNode().name;
 		const result = await runExport(source, parameters.options, {
 			request,
-			sleep: sleepWithAbort,
+			sleep: sleepUntilCancelled,
 			signal: this.getExecutionCancelSignal?.(),
 			progress: logProgress(this.logger, nodeName),
 		});

@@ -163,6 +163,7 @@ export function readParameters(ctx: IExecuteFunctions): NodeParameters {
 			statusIfNew: statusIfNew as StatusIfNew,
 			consentField: consentField === '' ? undefined : consentField,
 			removeMembersWhoLeft: extra.removeMembersWhoLeft === true,
+			skipMergeValidation: extra.skipMergeValidation === true,
 			dryRun: extra.dryRun === true,
 			maxProfiles: wholeNumber(ctx, extra.maxProfiles, DEFAULT_MAX_PROFILES, 'Max Profiles', 1, Number.MAX_SAFE_INTEGER),
 			maxConcurrency: wholeNumber(ctx, extra.maxConcurrency, DEFAULT_MAX_CONCURRENCY, 'Max Concurrency', 1, 10),

@@ -66,12 +66,19 @@ function messageOf(error: unknown): string {
 function httpAnswerOf(error: unknown): ApiResponse | undefined {
 	if (typeof error !== 'object' || error === null) return undefined;
 	const candidate = error as {
-		response?: { status?: unknown; data?: unknown; body?: unknown };
+		response?: { status?: unknown; data?: unknown; body?: unknown; headers?: unknown };
 		statusCode?: unknown;
 	};
 	const status = candidate.response?.status ?? candidate.statusCode;
 	if (typeof status !== 'number' || status < 100) return undefined;
-	return { status, body: parseBody(candidate.response?.data ?? candidate.response?.body) };
+	return withRetryAfter({ status, body: parseBody(candidate.response?.data ?? candidate.response?.body) }, candidate.response?.headers);
+}
+
+/** Keeps the one header the core reads (Retry-After), when the answer has it. */
+function withRetryAfter(response: ApiResponse, headers: unknown): ApiResponse {
+	const value = typeof headers === 'object' && headers !== null ? (headers as Record<string, unknown>)['retry-after'] : undefined;
+	if (value !== undefined) response.headers = { 'retry-after': value };
+	return response;
 }
 
 /** Bodies come back parsed when JSON; problem+json or a Buffer may come back raw. */
@@ -174,7 +181,7 @@ export async function createRequestFn(
 		if (request.body !== undefined) options.body = request.body as IDataObject;
 		if (signal !== undefined) options.abortSignal = signal;
 
-		let response: { statusCode?: unknown; body?: unknown };
+		let response: { statusCode?: unknown; body?: unknown; headers?: unknown };
 		try {
 			response = await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, options);
 		} catch (error) {
@@ -186,6 +193,6 @@ export async function createRequestFn(
 			);
 		}
 		const status = typeof response.statusCode === 'number' ? response.statusCode : 0;
-		return { status, body: parseBody(response.body) };
+		return withRetryAfter({ status, body: parseBody(response.body) }, response.headers);
 	};
 }

@@ -2,7 +2,7 @@
 import { paging } from '../paging';
 import type { Route } from '../router';
 import { upsertMember, type MemberInput } from '../upsert';
-import { listView, memberView, mergeFieldView } from '../views';
+import { archivedView, listView, memberView, mergeFieldView } from '../views';
 import { listOr404 } from './common';
 
 interface BatchBody {
@@ -70,10 +70,12 @@ export const listRoutes: Route[] = [
 		handle: ({ state, params, query, body }) => {
 			const list = listOr404(state, params.list_id);
 			const batch = body as BatchBody;
+			const { behaviour } = state;
 			const rules = {
 				updateExisting: batch.update_existing ?? false,
 				syncTags: batch.sync_tags ?? false,
 				skipMergeValidation: isTrue(query.get('skip_merge_validation')),
+				restoreArchived: behaviour.archivedUpsert === 'restore',
 			};
 			const created: unknown[] = [];
 			const updated: unknown[] = [];
@@ -91,8 +93,12 @@ export const listRoutes: Route[] = [
 						row.field_message = result.fieldMessage ?? result.error;
 					}
 					errors.push(row);
-				} else {
-					(result.kind === 'created' ? created : updated).push(memberView(list, result.hash, result.member));
+				} else if (result.kind === 'created') {
+					created.push(memberView(list, result.hash, result.member));
+				} else if (result.kind === 'archived') {
+					if (behaviour.archivedUpsert === 'listedAsUpdated') updated.push(archivedView(list, result.hash, result.member));
+				} else if (result.kind === 'updated' || behaviour.listUnchangedMembers) {
+					updated.push(memberView(list, result.hash, result.member));
 				}
 			}
 			return {

@@ -3,7 +3,8 @@ import { subscriberHash } from '../email';
 import { ApiError, invalidResource, notFound } from '../problem';
 import type { Route } from '../router';
 import { upsertMember, type MemberInput } from '../upsert';
-import { memberView } from '../views';
+import { Member } from '../state';
+import { archivedView, memberView } from '../views';
 import { listOr404 } from './common';
 
 export const memberRoutes: Route[] = [
@@ -16,8 +17,11 @@ export const memberRoutes: Route[] = [
 			const list = listOr404(state, params.list_id);
 			const hash = params.hash.includes('@') ? subscriberHash(params.hash) : params.hash.toLowerCase();
 			const member = list.members.get(hash);
-			if (!member) throw notFound();
-			return { status: 200, body: memberView(list, hash, member) };
+			if (member) return { status: 200, body: memberView(list, hash, member) };
+			// Archived contacts are still read, with status archived (the members list filters by it).
+			const archived = list.archived.get(hash);
+			if (!archived) throw notFound();
+			return { status: 200, body: archivedView(list, hash, new Member(archived.email, 'unsubscribed', undefined, archived.locked, list.created)) };
 		},
 	},
 	{
@@ -40,6 +44,7 @@ export const memberRoutes: Route[] = [
 				updateExisting: true,
 				syncTags: false,
 				skipMergeValidation: skip === 'true' || skip === '1',
+				restoreArchived: state.behaviour.archivedUpsert === 'restore',
 			});
 			if (result.kind === 'error') {
 				if (result.field && result.field !== 'email_address') {
@@ -49,7 +54,8 @@ export const memberRoutes: Route[] = [
 				}
 				throw new ApiError(400, result.title, result.error);
 			}
-			return { status: 200, members: 1, body: memberView(list, result.hash, result.member) };
+			const view = result.kind === 'archived' ? archivedView : memberView;
+			return { status: 200, members: 1, body: view(list, result.hash, result.member) };
 		},
 	},
 ];

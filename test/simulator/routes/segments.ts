@@ -4,6 +4,7 @@ import { invalidResource, notFound } from '../problem';
 import { paging } from '../paging';
 import type { Route } from '../router';
 import type { List, Segment } from '../state';
+import type { MemberStatus } from '../types';
 import { memberView, segmentView } from '../views';
 import { listOr404 } from './common';
 
@@ -25,6 +26,11 @@ function resolve(list: List, emails: string[]): { hashes: string[]; missing: str
 		else missing.push(email);
 	}
 	return { hashes, missing };
+}
+
+function visiblePage(list: List, segment: Segment, hidden: ReadonlySet<MemberStatus>, offset: number, count: number) {
+	const visible = [...segment.members].filter((hash) => !hidden.has(list.members.get(hash)!.status));
+	return { page: visible.slice(offset, offset + count), total: visible.length };
 }
 
 export const segmentRoutes: Route[] = [
@@ -80,20 +86,23 @@ export const segmentRoutes: Route[] = [
 				members_to_add?: string[];
 				members_to_remove?: string[];
 			};
+			const { behaviour } = state;
 			const added = resolve(list, toAdd);
 			const removed = resolve(list, toRemove);
+			const newlyAdded = behaviour.listAlreadyTagged ? added.hashes : added.hashes.filter((hash) => !segment.members.has(hash));
 			for (const hash of added.hashes) segment.add(hash);
 			for (const hash of removed.hashes) segment.remove(hash);
 			const view = (hash: string) => memberView(list, hash, list.members.get(hash)!);
-			const missing = [...added.missing, ...removed.missing];
+			// "Any emails provided that are not present on the list will be ignored" (API definition).
+			const missing = behaviour.reportUnknownTagEmails ? [...added.missing, ...removed.missing] : [];
 			return {
 				status: 200,
 				members: toAdd.length + toRemove.length,
 				body: {
-					members_added: added.hashes.map(view),
+					members_added: newlyAdded.map(view),
 					members_removed: removed.hashes.map(view),
 					errors: missing.length ? [{ email_addresses: missing, error: NOT_ON_LIST }] : [],
-					total_added: added.hashes.length,
+					total_added: newlyAdded.length,
 					total_removed: removed.hashes.length,
 					error_count: missing.length,
 					_links: [],
@@ -110,8 +119,18 @@ export const segmentRoutes: Route[] = [
 			const list = listOr404(state, params.list_id);
 			const segment = segmentOr404(list, params.segment_id);
 			const { offset, count } = paging(query);
-			const members = segment.page(offset, count).map((hash) => memberView(list, hash, list.members.get(hash)!));
-			return { status: 200, body: { members, total_items: segment.members.size } };
+			// Subscribed (and pending) members only, unless the include_* flags ask for the others
+			// (API definition, GET /lists/{list_id}/segments/{segment_id}/members).
+			const hidden = new Set<MemberStatus>();
+			for (const status of ['unsubscribed', 'cleaned', 'transactional'] as const) {
+				if (query.get(`include_${status}`) !== 'true') hidden.add(status);
+			}
+			const shown =
+				hidden.size === 0
+					? { page: segment.page(offset, count), total: segment.members.size }
+					: visiblePage(list, segment, hidden, offset, count);
+			const members = shown.page.map((hash) => memberView(list, hash, list.members.get(hash)!));
+			return { status: 200, body: { members, total_items: shown.total } };
 		},
 	},
 ];

@@ -1,6 +1,7 @@
 // The state API under /_sim/ (no auth, no faults, no latency): seed and inspect the
 // simulator from tests, demos and other processes. Real Mailchimp paths all start with /3.0.
 import { z } from 'zod';
+import { behaviourOf } from '../behaviour';
 import type { Faults } from '../faults';
 import { ApiError, invalidResource, notFound } from '../problem';
 import type { SimulatorState } from '../state';
@@ -48,6 +49,14 @@ const faultsBody = z.object({
 			.optional(),
 	}),
 	seed: z.number().int().optional(),
+});
+
+const behaviourBody = z.object({
+	listUnchangedMembers: z.boolean().optional(),
+	archivedUpsert: z.enum(['restore', 'stayArchived', 'listedAsUpdated']).optional(),
+	listAlreadyTagged: z.boolean().optional(),
+	reportUnknownTagEmails: z.boolean().optional(),
+	retryAfterSeconds: z.number().int().min(0).optional(),
 });
 
 export interface SimControl {
@@ -127,6 +136,10 @@ export function handleSim(control: SimControl, method: string, path: string, bod
 			control.faults.configure(faults as FaultOptions, seed);
 			return { status: 200, body: { faults } };
 		}
+		case 'POST behaviour':
+			// Replaces every switch: the ones left out go back to their defaults.
+			state.behaviour = behaviourOf(parse(behaviourBody, body));
+			return { status: 200, body: { behaviour: state.behaviour } };
 		default:
 			throw new ApiError(404, 'Resource Not Found', `No state API route ${method} /_sim${path}.`);
 	}

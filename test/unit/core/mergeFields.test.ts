@@ -21,6 +21,18 @@ describe('merge field conversion', () => {
 		expect(c('   ')).toBe(OMIT);
 	});
 
+	it('text: refuses exactly C0 controls (but tab, line feed, carriage return), DEL and C1 controls', () => {
+		const c = compileConverter(field('T', 'text'));
+		const refused: number[] = [];
+		for (let code = 0; code <= 0xff; code++) {
+			if (c(`a${String.fromCharCode(code)}b`) instanceof Invalid) refused.push(code);
+		}
+		const c0 = Array.from({ length: 0x20 }, (_, i) => i).filter((i) => i !== 0x09 && i !== 0x0a && i !== 0x0d);
+		const delAndC1 = Array.from({ length: 0x21 }, (_, i) => 0x7f + i);
+		expect(refused).toEqual([...c0, ...delAndC1]);
+		expect(c('a\u2028b\uFEFFc')).toBe('a\u2028b\uFEFFc');
+	});
+
 	it('required fields reject empty values', () => {
 		const c = compileConverter(field('T', 'text', {}, true));
 		invalid(c(''));
@@ -60,7 +72,7 @@ describe('merge field conversion', () => {
 		invalid(us({ y: 2024 }));
 	});
 
-	it('birthday: MM/DD from MM/DD, ISO dates and timestamps', () => {
+	it('birthday: written in the field\'s own format (MM/DD or DD/MM), read from it, ISO dates and timestamps', () => {
 		const c = compileConverter(field('B', 'birthday', { dateFormat: 'MM/DD' }));
 		expect(c('12/31')).toBe('12/31');
 		expect(c('1990-02-29')).toBeInstanceOf(Invalid);
@@ -69,7 +81,18 @@ describe('merge field conversion', () => {
 		expect(c('1985-07-09T10:00:00+02:00')).toBe('07/09');
 		invalid(c('31/12'));
 		const dm = compileConverter(field('B', 'birthday', { dateFormat: 'DD/MM' }));
-		expect(dm('31/12')).toBe('12/31');
+		expect(dm('31/12')).toBe('31/12');
+		expect(dm('1990-03-04')).toBe('04/03');
+		expect(dm('12/31')).toMatchObject({ reason: expect.stringContaining('use DD/MM or YYYY-MM-DD') });
+	});
+
+	it('zip: 5 digits, as Mailchimp takes them', () => {
+		const c = compileConverter(field('Z', 'zip'));
+		expect(c('02134')).toBe('02134');
+		expect(c(62701)).toBe('62701');
+		expect(c('62701-1234')).toMatchObject({ reason: expect.stringContaining('5 digits') });
+		invalid(c('1234'));
+		invalid(c('SW1A 1AA'));
 	});
 
 	it('address: an object with addr1, city, state and zip', () => {

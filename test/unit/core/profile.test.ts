@@ -30,6 +30,10 @@ describe('emails', () => {
 	it.each(['a@b.co', 'first.last+tag@example.com', 'user@bücher.de', 'x@xn--bcher-kva.example'])('accepts %s', (e) =>
 		expect(emailProblem(e)).toBeNull(),
 	);
+	it('names non-ASCII characters before the @ (Mailchimp accepts them only in the domain)', () => {
+		expect(emailProblem('josé@example.com')).toMatch(/non-ASCII characters before the @/);
+		expect(emailProblem('jose@exämple.com')).toBeNull();
+	});
 	it.each(['', 'plain', 'a@b', 'a b@c.de', 'a@@b.co', '.a@b.co', 'a..b@c.de', 'a@b.c', `${'a'.repeat(250)}@b.co`, 'a@b.co\u0000'])(
 		'rejects %j',
 		(e) => expect(emailProblem(e)).not.toBeNull(),

@@ -1,6 +1,6 @@
 import { ExportCancelledError } from '../../../nodes/MailchimpSegmentExport/core';
 import { RequestFailedError } from '../../../nodes/MailchimpSegmentExport/core/errors';
-import { Runner } from '../../../nodes/MailchimpSegmentExport/core/runner';
+import { MAX_RETRY_AFTER_MS, Runner, retryAfterMs } from '../../../nodes/MailchimpSegmentExport/core/runner';
 import type { ApiResponse, RequestFn } from '../../../nodes/MailchimpSegmentExport/core/types';
 
 const retry = { maxTries: 4, baseDelayMs: 1000, maxDelayMs: 30000 };
@@ -87,5 +87,17 @@ describe('Runner', () => {
 		expect(calls()).toBe(1);
 		await expect(runner.call({ method: 'GET', path: '/y' })).rejects.toBeInstanceOf(ExportCancelledError);
 		expect(calls()).toBe(1);
+	});
+});
+
+describe('retryAfterMs', () => {
+	const now = Date.UTC(2026, 0, 1, 12, 0, 0);
+	it('reads seconds or an HTTP date, caps it, and ignores anything else', () => {
+		expect(retryAfterMs({ status: 429, body: {}, headers: { 'retry-after': '3' } }, now)).toBe(3000);
+		expect(retryAfterMs({ status: 429, body: {}, headers: { 'retry-after': ['1.5'] } }, now)).toBe(1500);
+		expect(retryAfterMs({ status: 503, body: {}, headers: { 'retry-after': new Date(now + 10_000).toUTCString() } }, now)).toBe(10_000);
+		expect(retryAfterMs({ status: 429, body: {}, headers: { 'retry-after': '86400' } }, now)).toBe(MAX_RETRY_AFTER_MS);
+		expect(retryAfterMs({ status: 429, body: {}, headers: { 'retry-after': 'soon' } }, now)).toBeUndefined();
+		expect(retryAfterMs({ status: 429, body: {} }, now)).toBeUndefined();
 	});
 });

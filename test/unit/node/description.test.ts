@@ -59,6 +59,7 @@ describe('node description', () => {
 			maxConcurrency: 10,
 			maxProfiles: 1_000_000,
 			removeMembersWhoLeft: false,
+			skipMergeValidation: false,
 			statusIfNew: 'subscribed',
 		});
 		const audience = description.properties.find((p) => p.name === 'audience');

@@ -300,3 +300,24 @@ describe('credentialTypeFor', () => {
 		expect(credentialTypeFor('oAuth2')).toBe('mailchimpSegmentsOAuth2Api');
 	});
 });
+
+describe('createRequestFn passes Retry-After on to the core', () => {
+	it('keeps the Retry-After header of an answer, and of an answer that came back as an error', async () => {
+		const answers: unknown[] = [
+			{ statusCode: 429, body: { title: 'Too Many Requests' }, headers: { 'retry-after': '7', 'x-request-id': 'r1' } },
+			{ statusCode: 200, body: {}, headers: { 'x-request-id': 'r2' } },
+		];
+		const { ctx } = mockContext({
+			credentials: { apiKey: KEY, consent: true, baseUrl: '' },
+			withAuth: async () => {
+				const next = answers.shift();
+				if (next === undefined) throw Object.assign(new Error('429'), { response: { status: 429, data: '{}', headers: { 'retry-after': '3' } } });
+				return next;
+			},
+		});
+		const request = await createRequestFn(ctx, 'apiKey');
+		expect(await request({ method: 'GET', path: '/ping' })).toEqual({ status: 429, body: { title: 'Too Many Requests' }, headers: { 'retry-after': '7' } });
+		expect(await request({ method: 'GET', path: '/ping' })).toEqual({ status: 200, body: {} });
+		expect(await request({ method: 'GET', path: '/ping' })).toMatchObject({ status: 429, headers: { 'retry-after': '3' } });
+	});
+});
