@@ -147,13 +147,13 @@ describe('tags counted, not assumed (point 4), under each answer', () => {
 		checkInvariant(summary);
 	});
 
-	it.each([true, false])('members already tagged count as tagged, from the upsert answer, without lookups (listAlreadyTagged: %s)', async (listAlreadyTagged) => {
+	it.each([true, false])('members already tagged count as tagged already, from the upsert answer, without lookups (listAlreadyTagged: %s)', async (listAlreadyTagged) => {
 		const { sim, listId, request } = await setup([], { behaviour: { listAlreadyTagged } });
 		sim.state.addMember(listId, { email: 'user0@example.com', tags: ['vip'] });
 		sim.state.addMember(listId, { email: 'user1@example.com', tags: ['vip'] });
 		const { summary, rejected } = await run(request, people(3), { listId });
 		expect(rejected).toEqual([]);
-		expect(summary).toMatchObject({ exported: 3, segments: [expect.objectContaining({ added: 3 })] });
+		expect(summary).toMatchObject({ exported: 3, segments: [expect.objectContaining({ added: 1, alreadyTagged: 2 })] });
 		expect(memberLookups(sim)).toHaveLength(0);
 		checkInvariant(summary);
 	});
