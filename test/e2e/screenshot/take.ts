@@ -6,6 +6,7 @@
  *   docs/nodes-panel-search.png  the nodes panel searched for "segment"
  *   docs/run-output.png      the panel after running the node: the Summary and the output hint
  *   docs/run-rejected.png    the Rejected output of that run, as JSON
+ *   docs/credential-consent-off.png  the demo credential with consent turned off (not saved)
  * Needs Debian's chromium (`apt-get install -y chromium`); playwright-core is installed from
  * this folder's package.json + lockfile into a cache folder keyed on them (no browser download).
  *
@@ -92,6 +93,15 @@ async function main(): Promise<void> {
 			await page.locator('[data-test-id="output-panel"] >> text=JSON').first().click();
 			await page.waitForTimeout(1500);
 			await shot('run-rejected.png');
+
+			// The demo credential with its consent toggle turned off (not saved): the form says
+			// that exports stay blocked whatever the connection test says.
+			await page.goto(`${server.url}/home/credentials/${stack.credential.id}`, { waitUntil: 'networkidle', timeout: 120_000 });
+			const dialog = page.locator('[data-test-id="credential-edit-dialog"]');
+			await dialog.waitFor({ timeout: 60_000 });
+			await dialog.locator('.el-switch').first().click();
+			await page.waitForTimeout(1500);
+			await shot('credential-consent-off.png');
 		} finally {
 			await browser.close();
 		}
