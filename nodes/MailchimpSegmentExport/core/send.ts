@@ -69,6 +69,7 @@ export class Sender {
 			if ((count() & 255) === 0) this.checkpoint();
 			if (row.error !== undefined) return;
 			const key = mapper.keyOf(row.data);
+			if (key === '') return;
 			let ord = index.find(key);
 			if (ord < 0) return;
 			if (index.rowIndex[ord] !== row.index) {
@@ -78,7 +79,7 @@ export class Sender {
 				report.duplicate--;
 			}
 			if (index.state[ord] !== MemberState.Planned) return;
-			if (mapper.map(row.data, mapped) !== Outcome.Ok || mapped.key === '' || mapper.fingerprint(mapped) !== index.fingerprint[ord]) {
+			if (mapper.remap(row.data, mapped, key) !== Outcome.Ok || mapper.fingerprint(mapped) !== index.fingerprint[ord]) {
 				index.state[ord] = MemberState.Rejected;
 				report.reject(
 					row.index,
