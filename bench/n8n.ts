@@ -27,6 +27,7 @@ import { apiKeyCredential, chain, exportNode, manualTrigger, type NodeSpec } fro
 import { formatDuration } from './chart';
 import { lowerBound } from './model';
 import { csvPath, writeCsv } from './profiles';
+import { n8nTargets, targetsText } from './targets';
 import { API_KEY, startSimulator } from './run';
 import { MERGE_FIELDS, nodeParameters } from './worker';
 import type { ExportSummary } from '../nodes/MailchimpSegmentExport/core/types';
@@ -252,6 +253,8 @@ async function main(): Promise<void> {
 		if (results.length > 0) {
 			writeFileSync(args.json, JSON.stringify(results, null, '\t') + '\n');
 			log(`wrote ${args.json}`);
+			const checks = n8nTargets(results);
+			if (checks.length > 0) log(`\nIssue 14's targets (1,000,000 profiles from a file, added to the baseline):\n${targetsText(checks)}`);
 		}
 	}
 }
