@@ -12,7 +12,7 @@
 
 import { ExportError } from './errors';
 import { Outcome, type ProfileMapper, newMappedProfile } from './profile';
-import type { Report } from './report';
+import { type Report, detach } from './report';
 import type { ProfileRow, ProfileSource } from './types';
 
 export const enum MemberState {
@@ -157,7 +157,7 @@ export class MemberIndex {
 		let ord = head;
 		if (!this.keys.has(head)) {
 			// The member's second row: from now on its email is known.
-			this.keys.set(head, key);
+			this.keys.set(head, detach(key));
 			this.repeated.set(head, {
 				firstRow: this.rowIndex[head],
 				firstItem: this.itemIndex[head],
@@ -170,7 +170,7 @@ export class MemberIndex {
 			if (same < 0) {
 				// Another person with the same hash.
 				ord = this.newMember(rowIndex, itemIndex, fingerprint);
-				this.keys.set(ord, key);
+				this.keys.set(ord, detach(key));
 				this.nextSameHash.set(this.lastOf(head), ord);
 				this.addSegments(ord, segments);
 				return false;
@@ -234,7 +234,7 @@ export class MemberIndex {
 			return -1;
 		}
 		const split = this.newMember(rowIndex, itemIndex, rep.firstFingerprint);
-		this.keys.set(split, key);
+		this.keys.set(split, detach(key));
 		this.nextSameHash.set(this.lastOf(head), split);
 		this.addSegments(split, rep.first);
 		return split;
