@@ -123,10 +123,9 @@ function timeV(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string,
 	});
 }
 
-/** BENCH_N8N_NODE_OPTIONS (e.g. `--cpu-prof`, `--heapsnapshot-signal=SIGUSR2`) for the n8n process, to profile it. */
-function nodeOptions(): Record<string, string> {
-	const options = process.env.BENCH_N8N_NODE_OPTIONS;
-	return options ? { NODE_OPTIONS: options } : {};
+/** BENCH_N8N_NODE_FLAGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`, `--heapsnapshot-signal=SIGUSR2`): Node.js flags for the n8n process, to profile it. */
+function nodeFlags(): string[] {
+	return (process.env.BENCH_N8N_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
 }
 
 function nodeTimes(run: unknown): Record<string, number> {
@@ -218,7 +217,7 @@ async function main(): Promise<void> {
 			const loadAvg = loadavg()[0];
 			log(`  running ${c.kind} ${c.size} (load ${loadAvg.toFixed(2)}) ...`);
 			const stdoutFile = join(home.root, `execute-${c.kind}.out`);
-			const r = await timeV(install.node, [install.bin, 'execute', `--id=${wf.id}`, '--rawOutput'], home.env({ N8N_LOG_LEVEL: 'info', ...nodeOptions() }), home.root, 60 * 60_000, stdoutFile);
+			const r = await timeV(install.node, [...nodeFlags(), install.bin, 'execute', `--id=${wf.id}`, '--rawOutput'], home.env({ N8N_LOG_LEVEL: 'info' }), home.root, 60 * 60_000, stdoutFile);
 			rmSync(stdoutFile, { force: true });
 			const run = parseRunJson(r.stdout) ?? parseRunJson(r.stderr);
 			const error = (run as { data?: { resultData?: { error?: { message?: string } } } })?.data?.resultData?.error;
