@@ -5,13 +5,16 @@
 // - realHttp: what n8n does, over real sockets: axios, the credential's Basic auth, JSON bodies,
 //   and a keep-alive agent with at most 10 sockets (Mailchimp's connection limit).
 // - instantResponder: no sockets and no latency. It serialises the body as the HTTP client would
-//   (JSON.stringify) and answers at once like Mailchimp, so that a run through it measures only
+//   (JSON.stringify) and answers at once like Mailchimp (`fields` honoured as the simulator
+//   does), so that a run through it measures only
 //   our own work: mapping, validation and serialising.
 
 import http from 'http';
 import https from 'https';
 import axios from 'axios';
 import type { IHttpRequestOptions } from 'n8n-workflow';
+
+import { filterFields } from '../test/simulator/paging';
 
 export interface FullResponse {
 	statusCode: number;
@@ -154,6 +157,8 @@ export function instantResponder(mergeFields: Array<{ tag: string; name: string;
 			count(`other:${method} ${path}`);
 			answer = { statusCode: 404, body: { status: 404, title: 'Resource Not Found', detail: path }, headers: {} };
 		}
+		// `fields` as the simulator honours it (on POST too).
+		if (qs.fields !== undefined) answer.body = filterFields(answer.body, new URLSearchParams({ fields: String(qs.fields) }));
 		return options.returnFullResponse ? answer : answer.body;
 	};
 	return { request, counters };

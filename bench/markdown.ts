@@ -7,6 +7,7 @@ import { join } from 'path';
 import { formatDuration } from './chart';
 import type { N8nRun } from './n8n';
 import type { BenchResult } from './result';
+import { benchTargets, n8nTargets, targetsMarkdown } from './targets';
 
 const n = (v: number): string => Math.round(v).toLocaleString('en-US');
 
@@ -38,9 +39,15 @@ export function n8nMarkdown(runs: N8nRun[]): string {
 
 if (require.main === module) {
 	const [a = join(__dirname, 'results.json'), b = join(__dirname, 'results-n8n.json')] = process.argv.slice(2);
-	console.log(resultsMarkdown(JSON.parse(readFileSync(a, 'utf8')) as BenchResult[]));
+	const results = JSON.parse(readFileSync(a, 'utf8')) as BenchResult[];
+	console.log(resultsMarkdown(results));
+	console.log('');
+	console.log(targetsMarkdown(benchTargets(results)));
 	if (existsSync(b)) {
+		const runs = JSON.parse(readFileSync(b, 'utf8')) as N8nRun[];
 		console.log('');
-		console.log(n8nMarkdown(JSON.parse(readFileSync(b, 'utf8')) as N8nRun[]));
+		console.log(n8nMarkdown(runs));
+		console.log('');
+		console.log(targetsMarkdown(n8nTargets(runs)));
 	}
 }

@@ -15,6 +15,7 @@ import { join, resolve } from 'path';
 import { formatDuration, renderSvg } from './chart';
 import { lowerBound, PRODUCT_MS_PER_MILLION, REFERENCE } from './model';
 import { csvPath, writeCsv } from './profiles';
+import { benchTargets, targetsText } from './targets';
 import type { BenchResult, InputKind, OneByOne } from './result';
 import type { WorkerOutput, WorkerTask } from './worker';
 
@@ -268,6 +269,8 @@ async function main(): Promise<void> {
 	log(table(results));
 	log('');
 	log(`Scale ${args.scale}: wall, bound and 1-by-1 measured against the time-scaled simulator; @1 columns are at scale 1 (wall / scale).`);
+	const checks = benchTargets(results);
+	if (checks.length > 0) log(`\nIssue 14's targets (1,000,000 profiles from a file):\n${targetsText(checks)}`);
 	writeFileSync(args.json, JSON.stringify(results, null, '\t') + '\n');
 	writeFileSync(args.svg, renderSvg(results, `Mailchimp Segment Export: ${args.sizes.map((s) => s.toLocaleString('en-US')).join(' / ')} profiles (simulator scale ${args.scale})`));
 	log(`wrote ${args.json} and ${args.svg}`);

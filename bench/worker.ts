@@ -9,6 +9,7 @@
 import { createHash } from 'crypto';
 import { readFileSync, writeFileSync } from 'fs';
 import { Session } from 'inspector';
+import { writeHeapSnapshot } from 'v8';
 import http from 'http';
 import axios from 'axios';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
@@ -169,11 +170,17 @@ async function runNode(task: Extract<WorkerTask, { mode: 'sim' | 'cpu' }>): Prom
 	});
 	const node = new MailchimpSegmentExport();
 	const profile = await startProfile(process.env.BENCH_CPU_PROFILE);
+	const memory = process.env.BENCH_MEMORY_LOG ? setInterval(logMemory, 1000) : undefined;
+	// BENCH_HEAP_SNAPSHOT=<seconds>:<file>: a heap snapshot that long into the run.
+	const [snapshotAfter, snapshotFile] = (process.env.BENCH_HEAP_SNAPSHOT ?? '').split(':');
+	const snapshot = snapshotFile ? setTimeout(() => writeHeapSnapshot(snapshotFile), Number(snapshotAfter) * 1000) : undefined;
 	const cpu0 = process.cpuUsage();
 	const t0 = performance.now();
 	const out = await node.execute.call(ctx);
 	const wallMs = performance.now() - t0;
 	const cpuMs = cpuMsSince(cpu0);
+	if (memory !== undefined) clearInterval(memory);
+	if (snapshot !== undefined) clearTimeout(snapshot);
 	await profile?.stop();
 	const summary = out[0][0].json as unknown as ExportSummary & IDataObject;
 	if ('error' in summary) throw new Error(`The export failed: ${String(summary.error)}`);
@@ -196,6 +203,13 @@ async function runNode(task: Extract<WorkerTask, { mode: 'sim' | 'cpu' }>): Prom
 		result.byEndpoint = responder.counters.byEndpoint;
 	}
 	return result;
+}
+
+/** With BENCH_MEMORY_LOG=1: the process's memory every second on stderr (where a peak comes from). */
+function logMemory(): void {
+	const m = process.memoryUsage();
+	const mb = (n: number): string => (n / 1048576).toFixed(0);
+	process.stderr.write(`memory: rss ${mb(m.rss)} heapUsed ${mb(m.heapUsed)} heapTotal ${mb(m.heapTotal)} external ${mb(m.external)} arrayBuffers ${mb(m.arrayBuffers)} MB\n`);
 }
 
 /** With BENCH_CPU_PROFILE=file.cpuprofile: a V8 CPU profile of the node's execute alone. */

@@ -1,4 +1,4 @@
-// count/offset paging and the `fields` / `exclude_fields` filters of GET requests.
+// count/offset paging and the `fields` / `exclude_fields` filters of answers.
 const MAX_COUNT = 1000;
 
 export function paging(query: URLSearchParams): { offset: number; count: number } {

@@ -110,6 +110,7 @@ export async function start(options: SimulatorOptions = {}): Promise<Simulator> 
 	const maxConnections = options.maxConnections ?? 10;
 	const throttleStatus = options.throttleStatus ?? 429;
 	const validate = options.validate ?? true;
+	const honourFieldsOnPost = options.fieldsOnPost !== 'ignore';
 	const state = new SimulatorState(seed, options.requestLogLimit);
 	state.behaviour = behaviourOf(options.behaviour);
 	const throttle = new Throttle(maxConnections);
@@ -188,7 +189,7 @@ export async function start(options: SimulatorOptions = {}): Promise<Simulator> 
 				return;
 			}
 			status = result.status;
-			send(res, status, method === 'GET' ? filterFields(result.body, url.searchParams) : result.body);
+			send(res, status, method === 'GET' || honourFieldsOnPost ? filterFields(result.body, url.searchParams) : result.body);
 		} catch (error) {
 			fail(asApiError(error));
 		}

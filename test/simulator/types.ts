@@ -133,6 +133,12 @@ export interface SimulatorOptions {
 	behaviour?: BehaviourOptions;
 	/** Validate request bodies against the API definition. Default true. */
 	validate?: boolean;
+	/**
+	 * `fields`/`exclude_fields` on POST answers (the batch upsert, tag member changes): Mailchimp
+	 * documents them for reads only. 'honour' (default) filters POST answers as GET answers are
+	 * filtered; 'ignore' answers in full.
+	 */
+	fieldsOnPost?: 'honour' | 'ignore';
 	/** When `requestLog` grows past this, its older half is dropped. Default 200,000. */
 	requestLogLimit?: number;
 }

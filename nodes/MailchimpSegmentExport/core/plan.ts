@@ -1,11 +1,18 @@
 // Pass 1: read every row once, map and validate it, apply consent and segment selection,
 // enforce the profile limit, and keep a compact index of the members to send: one ordinal per
-// lower-cased email with typed arrays (winning row, its item, a fingerprint, segment bits,
-// a state byte). The last valid occurrence of an email wins; earlier ones are duplicates.
+// member, found by a 64-bit hash of its lower-cased email, with typed arrays (winning row, its
+// item, a fingerprint, segment bits, a state byte). The last valid occurrence of an email wins;
+// earlier ones are duplicates.
+//
+// No email is kept for a member seen once (a million of them would cost about 100 MB as
+// strings). Two different emails with the same hash are never taken for one person: a second
+// row landing on a member records that row's email, so later rows are compared exactly, and
+// only the member's first row is left unverified; pass 2 compares it (`resolveFirstRow`)
+// before anything of that member is sent, and splits the two people apart if they differ.
 
 import { ExportError } from './errors';
 import { Outcome, type ProfileMapper, newMappedProfile } from './profile';
-import type { Report } from './report';
+import { type Report, detach } from './report';
 import type { ProfileRow, ProfileSource } from './types';
 
 export const enum MemberState {
@@ -19,9 +26,43 @@ export const enum MemberState {
 	Rejected = 3,
 }
 
-/** The compact per-member index: about 17 bytes per member plus the Map entry. */
+/** The 64-bit hash of an identity, as two 32-bit halves in `out`. Replaceable for tests. */
+export const memberHash = {
+	of(key: string, out: Uint32Array): void {
+		let a = 0x811c9dc5;
+		let b = 0x9e3779b9 ^ key.length;
+		for (let i = 0; i < key.length; i++) {
+			const c = key.charCodeAt(i);
+			a = Math.imul(a ^ c, 0x01000193);
+			b = Math.imul(b ^ c, 0x5bd1e995);
+			b ^= b >>> 15;
+		}
+		out[0] = fmix(a);
+		out[1] = fmix(b ^ a);
+	},
+};
+
+function fmix(h: number): number {
+	h ^= h >>> 16;
+	h = Math.imul(h, 0x85ebca6b);
+	h ^= h >>> 13;
+	h = Math.imul(h, 0xc2b2ae35);
+	return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** A member seen on more than one row: what pass 2 needs to check its first row. */
+interface Repeated {
+	firstRow: number;
+	firstItem: number;
+	firstFingerprint: number;
+	/** Segments of the first row alone. */
+	first: number[];
+	/** Segments of the later rows (the ones with the member's known email). */
+	later: number[];
+}
+
+/** The compact per-member index: about 25 bytes per member plus 8 to 16 in the hash table. */
 export class MemberIndex {
-	readonly byEmail = new Map<string, number>();
 	size = 0;
 	rowIndex: Uint32Array;
 	itemIndex: Uint32Array;
@@ -29,7 +70,17 @@ export class MemberIndex {
 	/** Segments 0..31 as bits; higher segment ids in `extraSegments`. */
 	segmentBits: Uint32Array;
 	state: Uint8Array;
+	private hashHi: Uint32Array;
+	private hashLo: Uint32Array;
+	/** Open addressing on hashLo: ordinal + 1, 0 when free. At most half full. */
+	private table: Int32Array;
 	private readonly extraSegments = new Map<number, number[]>();
+	/** The email of members seen on more than one row (or split off after a collision). */
+	private readonly keys = new Map<number, string>();
+	/** Members sharing a hash with another member: the next one of the same hash. */
+	private readonly nextSameHash = new Map<number, number>();
+	private readonly repeated = new Map<number, Repeated>();
+	private readonly hash = new Uint32Array(2);
 
 	constructor(capacity = 1024) {
 		this.rowIndex = new Uint32Array(capacity);
@@ -37,6 +88,9 @@ export class MemberIndex {
 		this.fingerprint = new Uint32Array(capacity);
 		this.segmentBits = new Uint32Array(capacity);
 		this.state = new Uint8Array(capacity);
+		this.hashHi = new Uint32Array(capacity);
+		this.hashLo = new Uint32Array(capacity);
+		this.table = new Int32Array(tableSizeFor(capacity));
 	}
 
 	private grow(): void {
@@ -51,22 +105,149 @@ export class MemberIndex {
 		this.fingerprint = widen(this.fingerprint, (n) => new Uint32Array(n));
 		this.segmentBits = widen(this.segmentBits, (n) => new Uint32Array(n));
 		this.state = widen(this.state, (n) => new Uint8Array(n));
+		this.hashHi = widen(this.hashHi, (n) => new Uint32Array(n));
+		this.hashLo = widen(this.hashLo, (n) => new Uint32Array(n));
+		this.table = new Int32Array(tableSizeFor(capacity));
+		// Only the first member of each hash is in the table; the others hang off it.
+		const followers = new Set(this.nextSameHash.values());
+		for (let ord = 0; ord < this.size; ord++) if (!followers.has(ord)) this.place(ord);
+	}
+
+	private place(ord: number): void {
+		const mask = this.table.length - 1;
+		let slot = this.hashLo[ord] & mask;
+		while (this.table[slot] !== 0) slot = (slot + 1) & mask;
+		this.table[slot] = ord + 1;
+	}
+
+	/** The first member with the hash in `this.hash`, or -1. */
+	private head(): number {
+		const hi = this.hash[0];
+		const lo = this.hash[1];
+		const mask = this.table.length - 1;
+		for (let slot = lo & mask; ; slot = (slot + 1) & mask) {
+			const entry = this.table[slot];
+			if (entry === 0) return -1;
+			const ord = entry - 1;
+			if (this.hashLo[ord] === lo && this.hashHi[ord] === hi) return ord;
+		}
+	}
+
+	private newMember(rowIndex: number, itemIndex: number, fingerprint: number): number {
+		if (this.size === this.rowIndex.length) this.grow();
+		const ord = this.size++;
+		this.hashHi[ord] = this.hash[0];
+		this.hashLo[ord] = this.hash[1];
+		this.rowIndex[ord] = rowIndex;
+		this.itemIndex[ord] = itemIndex;
+		this.fingerprint[ord] = fingerprint;
+		return ord;
 	}
 
 	/** Records a valid row; true when the email was already there (the earlier row is now a duplicate). */
 	add(key: string, rowIndex: number, itemIndex: number, fingerprint: number, segments: readonly number[]): boolean {
-		let ord = this.byEmail.get(key);
-		const duplicate = ord !== undefined;
-		if (ord === undefined) {
-			if (this.size === this.rowIndex.length) this.grow();
-			ord = this.size++;
-			this.byEmail.set(key, ord);
+		memberHash.of(key, this.hash);
+		const head = this.head();
+		if (head < 0) {
+			const ord = this.newMember(rowIndex, itemIndex, fingerprint);
+			this.place(ord);
+			this.addSegments(ord, segments);
+			return false;
+		}
+		let ord = head;
+		if (!this.keys.has(head)) {
+			// The member's second row: from now on its email is known.
+			this.keys.set(head, detach(key));
+			this.repeated.set(head, {
+				firstRow: this.rowIndex[head],
+				firstItem: this.itemIndex[head],
+				firstFingerprint: this.fingerprint[head],
+				first: this.segmentsOf(head, []),
+				later: [],
+			});
+		} else {
+			const same = this.withKey(head, key);
+			if (same < 0) {
+				// Another person with the same hash.
+				ord = this.newMember(rowIndex, itemIndex, fingerprint);
+				this.keys.set(ord, detach(key));
+				this.nextSameHash.set(this.lastOf(head), ord);
+				this.addSegments(ord, segments);
+				return false;
+			}
+			ord = same;
 		}
 		this.rowIndex[ord] = rowIndex;
 		this.itemIndex[ord] = itemIndex;
 		this.fingerprint[ord] = fingerprint;
+		this.addSegments(ord, segments);
+		const later = this.repeated.get(ord)?.later;
+		if (later !== undefined) for (const s of segments) if (!later.includes(s)) later.push(s);
+		return true;
+	}
+
+	/** The member of `head`'s hash whose known email is `key`, or -1. */
+	private withKey(head: number, key: string): number {
+		for (let ord: number | undefined = head; ord !== undefined; ord = this.nextSameHash.get(ord)) {
+			if (this.keys.get(ord) === key) return ord;
+		}
+		return -1;
+	}
+
+	private lastOf(head: number): number {
+		let ord = head;
+		for (let next = this.nextSameHash.get(ord); next !== undefined; next = this.nextSameHash.get(ord)) ord = next;
+		return ord;
+	}
+
+	/**
+	 * The member an email (lower-cased) belongs to, or -1. The email of a member seen on one row
+	 * only is not kept: an email with the same 64-bit hash finds that member (pass 2 checks such
+	 * rows with resolveFirstRow; when untagging members who left, such an address keeps its
+	 * tag: about one chance in 10^7 per million addresses).
+	 */
+	find(key: string): number {
+		memberHash.of(key, this.hash);
+		const head = this.head();
+		if (head < 0 || !this.keys.has(head)) return head;
+		const same = this.withKey(head, key);
+		return same < 0 ? head : same;
+	}
+
+	/**
+	 * Pass 2, for a row with email `key` (lower-cased) that is not the winning row of the member
+	 * found for it: when it is the first row of a member seen on several rows, and its email is
+	 * not that member's, two people share a hash. Their segments are separated; a person seen
+	 * only on that row becomes a member of its own, whose ordinal is returned (to send now).
+	 * Otherwise -1: the row is a duplicate (or was not planned).
+	 */
+	resolveFirstRow(key: string, rowIndex: number, itemIndex: number): number {
+		memberHash.of(key, this.hash);
+		const head = this.head();
+		const rep = head < 0 ? undefined : this.repeated.get(head);
+		if (rep === undefined || rep.firstRow !== rowIndex || rep.firstItem !== itemIndex || this.keys.get(head) === key) return -1;
+		this.repeated.delete(head);
+		this.setSegments(head, rep.later);
+		const owner = this.withKey(head, key);
+		if (owner >= 0) {
+			this.addSegments(owner, rep.first);
+			return -1;
+		}
+		const split = this.newMember(rowIndex, itemIndex, rep.firstFingerprint);
+		this.keys.set(split, detach(key));
+		this.nextSameHash.set(this.lastOf(head), split);
+		this.addSegments(split, rep.first);
+		return split;
+	}
+
+	private setSegments(ord: number, segments: readonly number[]): void {
+		this.segmentBits[ord] = 0;
+		this.extraSegments.delete(ord);
+		this.addSegments(ord, segments);
+	}
+
+	private addSegments(ord: number, segments: readonly number[]): void {
 		for (let i = 0; i < segments.length; i++) this.addSegment(ord, segments[i]);
-		return duplicate;
 	}
 
 	private addSegment(ord: number, segment: number): void {
@@ -104,13 +285,17 @@ export class MemberIndex {
 		return used;
 	}
 
-	/** Emails by ordinal for the few ordinals asked (a scan of the Map). */
-	emailsOf(ords: Set<number>): Map<number, string> {
-		const out = new Map<number, string>();
-		if (ords.size === 0) return out;
-		for (const [key, ord] of this.byEmail) if (ords.has(ord)) out.set(ord, key);
-		return out;
+	/** The member's email when it is known (a member seen on more than one row), else ''. */
+	emailOf(ord: number): string {
+		return this.keys.get(ord) ?? '';
 	}
+}
+
+/** A power of two at least twice `capacity`. */
+function tableSizeFor(capacity: number): number {
+	let size = 16;
+	while (size < capacity * 2) size *= 2;
+	return size;
 }
 
 /** Iterates a source, sync or async, calling `each` per row (awaiting it only when it returns a promise). */

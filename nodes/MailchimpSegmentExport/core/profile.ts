@@ -225,7 +225,28 @@ export class ProfileMapper {
 		if (problem !== null) return this.reject(out, 'INVALID_EMAIL', problem, this.email.path);
 		out.email = email;
 		out.key = emailKey(email);
+		return this.mapValues(data, out);
+	}
 
+	/**
+	 * Pass 2: maps again a row pass 1 accepted, whose identity `key` was found in the plan (and
+	 * is checked with the fingerprint): consent, segments and merge fields again, not the email
+	 * rule, which the same address passed in pass 1.
+	 */
+	remap(data: unknown, out: MappedProfile, key: string): Outcome {
+		out.key = '';
+		if (this.consent !== undefined && !isConsent(this.consent.read(data))) return Outcome.NoConsent;
+		const rawEmail = this.email.read(data);
+		if (typeof rawEmail !== 'string') return this.reject(out, 'INVALID_EMAIL', 'The email address is not text', this.email.path);
+		out.email = rawEmail.trim();
+		if (!this.readSegments(data, out)) return Outcome.Rejected;
+		if (out.segments.length === 0) return Outcome.NotInSelectedSegments;
+		out.key = key;
+		return this.mapValues(data, out);
+	}
+
+	/** The merge field values into out.values; Rejected naming the first value that cannot be used. */
+	private mapValues(data: unknown, out: MappedProfile): Outcome {
 		const fields = this.fields;
 		const values = out.values;
 		values.length = fields.length;

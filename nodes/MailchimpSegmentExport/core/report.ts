@@ -6,6 +6,16 @@ import { DRY_RUN_CHECKS } from './checks';
 import { redact } from './runner';
 import type { ExportResult, RejectedRow, SegmentReport } from './types';
 
+/**
+ * A copy of `text` that shares no memory with a larger string. The readers hand out field
+ * values as slices of the text they decoded (256 KiB at a time): one slice kept for the whole
+ * export (a rejected row's email) would keep its whole chunk in memory, and a few thousand of
+ * them the whole file.
+ */
+export function detach(text: string): string {
+	return text.length < 13 ? text : (' ' + text).slice(1);
+}
+
 export class Report {
 	profilesIn = 0;
 	created = 0;
@@ -19,7 +29,7 @@ export class Report {
 
 	/** Records a rejected row. The reason may quote Mailchimp or the network: anything key-like is redacted. */
 	reject(index: number, itemIndex: number, email: string, reason: string, code?: string, field?: string): void {
-		const row: RejectedRow = { index, itemIndex, email, reason: redact(reason) };
+		const row: RejectedRow = { index, itemIndex, email: detach(email), reason: detach(redact(reason)) };
 		if (field !== undefined) row.field = field;
 		if (code !== undefined && code !== '') row.code = code;
 		this.rejected.push(row);

@@ -83,9 +83,18 @@ export class Sender {
 		await forEachRow(source, (row) => {
 			if ((count() & 255) === 0) this.checkpoint();
 			if (row.error !== undefined) return;
-			const ord = index.byEmail.get(mapper.keyOf(row.data));
-			if (ord === undefined || index.rowIndex[ord] !== row.index || index.state[ord] !== MemberState.Planned) return;
-			if (mapper.map(row.data, mapped) !== Outcome.Ok || mapped.key === '' || mapper.fingerprint(mapped) !== index.fingerprint[ord]) {
+			const key = mapper.keyOf(row.data);
+			if (key === '') return;
+			let ord = index.find(key);
+			if (ord < 0) return;
+			if (index.rowIndex[ord] !== row.index) {
+				// Not the member's winning row: a duplicate, unless two people share a hash.
+				ord = index.resolveFirstRow(key, row.index, row.itemIndex);
+				if (ord < 0) return;
+				report.duplicate--;
+			}
+			if (index.state[ord] !== MemberState.Planned) return;
+			if (mapper.remap(row.data, mapped, key) !== Outcome.Ok || mapper.fingerprint(mapped) !== index.fingerprint[ord]) {
 				index.state[ord] = MemberState.Rejected;
 				report.reject(
 					row.index,
@@ -336,15 +345,13 @@ export class Sender {
 	/** Members accepted in pass 1 whose row was not found in pass 2. */
 	private rejectUnseen(): void {
 		const { index, report } = this.ctx;
-		const unseen = new Set<number>();
-		for (let ord = 0; ord < index.size; ord++) if (index.state[ord] === MemberState.Planned) unseen.add(ord);
-		const emails = index.emailsOf(unseen);
-		for (const ord of unseen) {
+		for (let ord = 0; ord < index.size; ord++) {
+			if (index.state[ord] !== MemberState.Planned) continue;
 			index.state[ord] = MemberState.Rejected;
 			report.reject(
 				index.rowIndex[ord],
 				index.itemIndex[ord],
-				emails.get(ord) ?? '',
+				index.emailOf(ord),
 				'The input changed between the two reads of the export: this row was not found again and was not sent',
 				'INPUT_CHANGED',
 			);

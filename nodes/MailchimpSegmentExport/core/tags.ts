@@ -91,8 +91,8 @@ export async function removeMembersWhoLeft(
 			if (page.emails.length === 0) break;
 			offset += page.emails.length;
 			for (const email of page.emails) {
-				const ord = index.byEmail.get(email.trim().toLowerCase());
-				if (ord === undefined || !index.hasSegment(ord, target.segment)) leaving.push(email);
+				const ord = index.find(email.trim().toLowerCase());
+				if (ord < 0 || !index.hasSegment(ord, target.segment)) leaving.push(email);
 			}
 		}
 		if (dryRun) {

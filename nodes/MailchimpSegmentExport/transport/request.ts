@@ -136,6 +136,24 @@ async function resolveOAuthRoot(
 	return apiRootFromMetadata(parseBody(metadata), baseUrl);
 }
 
+type Send = (options: IHttpRequestOptions) => Promise<{ statusCode?: unknown; body?: unknown }>;
+
+/**
+ * n8n's helper, with an API key credential read once per execution: by itself the helper would
+ * fetch and decrypt the credential again for each of the thousands of requests of a large
+ * export. The decrypted credential goes in its additionalCredentialOptions (same signature in
+ * n8n-workflow 1.x and 2.x), so that n8n still applies the credential's own `authenticate`.
+ * OAuth2 has no such option: n8n signs each request with the token it reads itself.
+ */
+function sendWithCredential(ctx: RequestContext, credentialType: string, credentials: ICredentialDataDecryptedObject): Send {
+	if (credentialType !== CREDENTIAL_TYPES.apiKey) {
+		return async (options) => await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, options);
+	}
+	const node = ctx.getNode().credentials?.[credentialType];
+	const credentialsDecrypted = { id: node?.id ?? '', name: node?.name ?? '', type: credentialType, data: credentials };
+	return async (options) => await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, options, { credentialsDecrypted });
+}
+
 /**
  * Resolves where requests go (for OAuth2: one metadata call) and returns a RequestFn that
  * sends each request with the credential's authentication. Setup problems (malformed key,
@@ -165,6 +183,7 @@ export async function createRequestFn(
 	}
 
 	const signal = 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
+	const send = sendWithCredential(ctx, credentialType, credentials);
 
 	return async (request: ApiRequest): Promise<ApiResponse> => {
 		const options: IHttpRequestOptions = {
@@ -183,7 +202,7 @@ export async function createRequestFn(
 
 		let response: { statusCode?: unknown; body?: unknown; headers?: unknown };
 		try {
-			response = await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, options);
+			response = await send(options);
 		} catch (error) {
 			const answer = httpAnswerOf(error);
 			if (answer !== undefined) return answer;

@@ -95,6 +95,30 @@ describe('runExport against the simulator', () => {
 		checkInvariant(summary);
 	});
 
+	it.each(['honour', 'ignore'] as const)(
+		'asks for only the fields it reads on batch answers; the same result when Mailchimp does (%s) fields on POST',
+		async (fieldsOnPost) => {
+			const { sim, listId, request } = await setup({ fieldsOnPost });
+			sim.state.addMember(listId, { email: 'user1@example.com', status: 'subscribed' });
+			sim.state.forget(listId, 'forgotten@example.com');
+			const answers: unknown[] = [];
+			const spy: typeof request = async (r) => {
+				const response = await request(r);
+				if (r.method === 'POST') answers.push(response.body);
+				return response;
+			};
+			const data = [...people(3, ['vip', 'new']), { email: 'forgotten@example.com', segment: 'vip' }];
+			const { summary, rejected } = await runExport(rowsOf(data), options({ listId, retry: fastRetry }), { request: spy, sleep: sleepWithAbort });
+			expect(summary).toMatchObject({ profilesIn: 4, exported: 3, created: 2, updated: 1, rejected: 1 });
+			expect(summary.segments).toEqual([expect.objectContaining({ name: 'vip', added: 3 }), expect.objectContaining({ name: 'new', added: 3 })]);
+			expect(rejected).toEqual([expect.objectContaining({ index: 3, email: 'forgotten@example.com', reason: expect.stringMatching(/permanently deleted/) })]);
+			const batch = answers.find((a) => typeof a === 'object' && a !== null && 'new_members' in a) as { new_members: object[] };
+			if (fieldsOnPost === 'honour') expect(batch.new_members[0]).toEqual({ email_address: expect.any(String), tags: expect.any(Array) });
+			else expect(batch.new_members[0]).toHaveProperty('merge_fields');
+			checkInvariant(summary);
+		},
+	);
+
 	it('a locked contact is one rejected row with Mailchimp\'s compliance message; the rest of its batch lands', async () => {
 		const { sim, listId, request } = await setup();
 		sim.state.archive(listId, 'locked@example.com', true);

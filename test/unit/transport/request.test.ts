@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type { IAdditionalCredentialOptions, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import {
@@ -13,7 +13,7 @@ const TOKEN = 'oauth-token-5f4dcc3b5aa765d61d8327deb882cf99';
 interface Calls {
 	getCredentials: string[];
 	httpRequest: IHttpRequestOptions[];
-	withAuth: Array<{ credentialType: string; options: IHttpRequestOptions }>;
+	withAuth: Array<{ credentialType: string; options: IHttpRequestOptions; additional?: IAdditionalCredentialOptions }>;
 }
 
 interface MockOptions {
@@ -50,8 +50,8 @@ function mockContext({ credentials, httpRequest, withAuth }: MockOptions) {
 				if (!httpRequest) throw new Error('unexpected httpRequest');
 				return httpRequest(options);
 			},
-			httpRequestWithAuthentication: async (credentialType: string, options: IHttpRequestOptions) => {
-				calls.withAuth.push({ credentialType, options });
+			httpRequestWithAuthentication: async (credentialType: string, options: IHttpRequestOptions, additional?: IAdditionalCredentialOptions) => {
+				calls.withAuth.push({ credentialType, options, additional });
 				if (!withAuth) throw new Error('unexpected httpRequestWithAuthentication');
 				return withAuth(options);
 			},
@@ -97,6 +97,17 @@ describe('createRequestFn with an API key', () => {
 			timeout: DEFAULT_TIMEOUT_MS,
 		});
 		expect(calls.withAuth[0].options.body).toBeUndefined();
+	});
+
+	it('reads the credential once: every request hands n8n the decrypted credential', async () => {
+		const credentials = { apiKey: KEY, consent: true, baseUrl: '' };
+		const { ctx, calls } = mockContext({ credentials, withAuth: async () => ({ statusCode: 200, body: {} }) });
+		const request = await createRequestFn(ctx, 'apiKey');
+		for (let i = 0; i < 3; i++) await request({ method: 'POST', path: '/lists/abc', body: { members: [] } });
+		expect(calls.getCredentials).toEqual(['mailchimpSegmentsApi']);
+		expect(calls.withAuth.map((call) => call.additional)).toEqual(
+			Array(3).fill({ credentialsDecrypted: { id: '1', name: 'Mailchimp account', type: 'mailchimpSegmentsApi', data: credentials } }),
+		);
 	});
 
 	it('sends to the base URL when set, with the body and timeout given', async () => {
