@@ -1,9 +1,10 @@
 // The API's routes: a method, a path pattern, the schema its body must match, and a handler.
 import type { SimulatorState } from './state';
-import type { LatencyEndpoint } from './types';
+import type { Behaviour, LatencyEndpoint } from './types';
 
 export interface RouteContext {
 	state: SimulatorState;
+	behaviour: Behaviour;
 	params: Record<string, string>;
 	query: URLSearchParams;
 	body: unknown;

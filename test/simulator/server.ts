@@ -106,6 +106,7 @@ export async function start(options: SimulatorOptions = {}): Promise<Simulator> 
 	const maxConnections = options.maxConnections ?? 10;
 	const throttleStatus = options.throttleStatus ?? 429;
 	const validate = options.validate ?? true;
+	const behaviour = { sameNameTag: options.sameNameTag ?? 'refuse' } as const;
 	const state = new SimulatorState(seed, options.requestLogLimit);
 	const throttle = new Throttle(maxConnections);
 	const latency = new LatencyModel(options.latency);
@@ -171,7 +172,7 @@ export async function start(options: SimulatorOptions = {}): Promise<Simulator> 
 					);
 				}
 			}
-			const result = route.handle({ state, params, query: url.searchParams, body });
+			const result = route.handle({ state, behaviour, params, query: url.searchParams, body });
 			members = result.members;
 
 			const delay = latency.delayMs(route.latency, result.members ?? 0) + fault.slowMs;

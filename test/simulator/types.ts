@@ -112,6 +112,15 @@ export interface SimulatorOptions {
 	validate?: boolean;
 	/** When `requestLog` grows past this, its older half is dropped. Default 200,000. */
 	requestLogLimit?: number;
+	/** Creating a tag whose name exists (undocumented): 'refuse' (default, a 400) or 'duplicate' (a second tag of that name). */
+	sameNameTag?: SameNameTag;
+}
+
+export type SameNameTag = 'refuse' | 'duplicate';
+
+/** The simulator's answers where Mailchimp's behaviour is not documented (see SimulatorOptions). */
+export interface Behaviour {
+	sameNameTag: SameNameTag;
 }
 
 export interface RequestLogEntry {

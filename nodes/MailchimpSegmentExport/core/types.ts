@@ -167,6 +167,8 @@ export interface SegmentReport {
 	tagId: number | null;
 	added: number;
 	removed: number;
+	/** Present when the audience has several tags of this name: which one was used, in words. */
+	note?: string;
 }
 
 export interface ExportSummary {

@@ -55,13 +55,13 @@ export const segmentRoutes: Route[] = [
 		endpoint: 'segmentCreate',
 		latency: 'segmentMembers',
 		bodySchema: 'List_8',
-		handle: ({ state, params, body }) => {
+		handle: ({ state, behaviour, params, body }) => {
 			const list = listOr404(state, params.list_id);
 			const { name, static_segment: emails, options } = body as { name: string; static_segment?: string[]; options?: unknown };
 			if (options !== undefined || emails === undefined) {
 				throw invalidResource('The simulator supports static segments only: send static_segment.');
 			}
-			if (list.segmentByName(name)) throw invalidResource(`A tag or segment named "${name}" already exists.`);
+			if (behaviour.sameNameTag === 'refuse' && list.segmentByName(name)) throw invalidResource(`A tag or segment named "${name}" already exists.`);
 			const segment = list.createSegment(name);
 			for (const hash of resolve(list, emails).hashes) segment.add(hash);
 			return { status: 200, members: emails.length, body: segmentView(list, segment) };
