@@ -15,10 +15,12 @@ export interface Group {
 	dispose(): Promise<void>;
 }
 
-export async function openGroup(opts: { oauthToken?: string; simulator?: Parameters<typeof startSimulator>[0] } = {}): Promise<Group> {
+export async function openGroup(
+	opts: { oauthToken?: string; simulator?: Parameters<typeof startSimulator>[0]; env?: Record<string, string> } = {},
+): Promise<Group> {
 	const ctx = loadContext();
 	if (!ctx.tarball) throw new Error('the package was not packed (E2E_NO_PACKAGE is set)');
-	const home = new N8nHome({ install: ctx.install });
+	const home = new N8nHome({ install: ctx.install, env: opts.env });
 	home.installPackage(ctx.tarball);
 	const sim = await startSimulator({ port: 0, oauthToken: opts.oauthToken, ...(opts.simulator ?? {}) });
 	const secrets = [sim.apiKey, ...(opts.oauthToken ? [opts.oauthToken] : [])];
