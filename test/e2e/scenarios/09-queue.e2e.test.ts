@@ -1,5 +1,5 @@
 /**
- * Scenario 7: queue mode. Redis and Postgres from Debian's packages, n8n main and two workers
+ * Scenario 9: queue mode. Redis and Postgres from Debian's packages, n8n main and two workers
  * that run one execution each at a time. On that one stack, in order: a scheduled export fired by
  * main runs on a worker; two exports started together into one account land on the two workers;
  * a 100,000-row CSV goes through binary data in queue mode's default storage (the worker's peak
@@ -28,7 +28,7 @@ function profiles(from: number, count: number, segments: string[]): NodeSpec {
 const emails = (from: number, to: number): string[] => Array.from({ length: to - from }, (_, i) => `user${from + i}@example.com`).sort();
 const figure = (text: string): void => void process.stderr.write(`[e2e] queue figure: ${text}\n`);
 
-describe('scenario 7: queue mode (main + two workers, Redis, Postgres)', () => {
+describe('scenario 9: queue mode (main + two workers, Redis, Postgres)', () => {
 	let q: QueueGroup;
 	const lists: Record<string, string> = {};
 	const wf: Record<string, ReturnType<typeof chain>> = {};
@@ -51,7 +51,7 @@ describe('scenario 7: queue mode (main + two workers, Redis, Postgres)', () => {
 	};
 
 	beforeAll(async () => {
-		q = await timed('scenario 7 services', () =>
+		q = await timed('scenario 9 services', () =>
 			// Slow enough that two exports overlap and that stopping lands mid-export.
 			openQueueGroup({ simulator: { latency: { upsert: { fixedMs: 150 }, segmentMembers: { fixedMs: 50 } } } }),
 		);
@@ -59,17 +59,17 @@ describe('scenario 7: queue mode (main + two workers, Redis, Postgres)', () => {
 		for (const name of ['schedule', 'shared', 'csv', 'stop']) lists[name] = st.addList({ name: `Queue ${name}` });
 		const cred = apiKeyCredential(q.sim.apiKey, q.sim.url);
 		const segmentField = { emailField: 'email', firstNameField: 'first', segmentSource: 'field', segmentField: 'segments' };
-		wf.schedule = chain('e2e 7: scheduled', [
+		wf.schedule = chain('e2e 9: scheduled', [
 			scheduleEverySeconds(5),
 			profiles(0, 50, ['VIP']),
 			exportNode(cred, { listId: lists.schedule, ...segmentField }),
 		]);
-		wf.a = chain('e2e 7: shared A', [
+		wf.a = chain('e2e 9: shared A', [
 			webhookTrigger('queue-a'),
 			profiles(0, 10_000, ['VIP', 'Churn']),
 			exportNode(cred, { listId: lists.shared, ...segmentField, options: { maxConcurrency: 10 } }),
 		]);
-		wf.b = chain('e2e 7: shared B', [
+		wf.b = chain('e2e 9: shared B', [
 			webhookTrigger('queue-b'),
 			profiles(5000, 10_000, ['VIP', 'Winback']),
 			exportNode(cred, { listId: lists.shared, ...segmentField, options: { maxConcurrency: 10 } }),
@@ -78,19 +78,19 @@ describe('scenario 7: queue mode (main + two workers, Redis, Postgres)', () => {
 		const lines = ['email,first,segments'];
 		for (let i = 0; i < 100_000; i++) lines.push(`user${i}@example.com,F${i},${i % 2 === 0 ? 'Even' : 'Odd'}`);
 		fs.writeFileSync(csvFile, `${lines.join('\n')}\n`);
-		wf.csv = chain('e2e 7: csv 100k', [
+		wf.csv = chain('e2e 9: csv 100k', [
 			webhookTrigger('queue-csv'),
 			{ name: 'Read CSV', type: 'n8n-nodes-base.readWriteFile', typeVersion: 1, parameters: { operation: 'read', fileSelector: csvFile, options: {} } },
 			exportNode(cred, { listId: lists.csv, inputSource: 'binary', binaryProperty: 'data', fileFormat: 'csv', ...segmentField }),
 		]);
-		wf.stop = chain('e2e 7: stopped', [
+		wf.stop = chain('e2e 9: stopped', [
 			webhookTrigger('queue-stop'),
 			profiles(0, 20_000, ['VIP']),
 			exportNode(cred, { listId: lists.stop, ...segmentField, options: { maxConcurrency: 1 } }),
 		]);
 		await q.home.importCredentials([cred]);
 		await q.home.importWorkflows(Object.values(wf));
-		await timed('scenario 7 main + 2 workers start', () => q.startProcesses());
+		await timed('scenario 9 main + 2 workers start', () => q.startProcesses());
 	});
 
 	afterAll(async () => {
@@ -99,7 +99,7 @@ describe('scenario 7: queue mode (main + two workers, Redis, Postgres)', () => {
 
 	it('a scheduled export fires on main and runs on a worker; the audience is exact', async () => {
 		await activate(q.main, wf.schedule.id);
-		const [run] = await timed('scenario 7 scheduled run', () => finished(wf.schedule.id, 1));
+		const [run] = await timed('scenario 9 scheduled run', () => finished(wf.schedule.id, 1));
 		await activate(q.main, wf.schedule.id, false);
 		expect(run).toMatchObject({ mode: 'trigger', status: 'success' });
 		const worker = q.workerOf(String(run.id));
@@ -120,7 +120,7 @@ describe('scenario 7: queue mode (main + two workers, Redis, Postgres)', () => {
 		// more per request, so that each export keeps its 10 connections busy.
 		await simFaults({ slowRate: 1, slowMs: 700 });
 		await Promise.all([callWebhook(q.main, 'queue-a'), callWebhook(q.main, 'queue-b')]);
-		const [a] = await timed('scenario 7 two exports at once', () => finished(wf.a.id, 1));
+		const [a] = await timed('scenario 9 two exports at once', () => finished(wf.a.id, 1));
 		const [b] = await finished(wf.b.id, 1);
 		await simFaults({});
 		expect([a.status, b.status]).toEqual(['success', 'success']);
@@ -153,7 +153,7 @@ describe('scenario 7: queue mode (main + two workers, Redis, Postgres)', () => {
 	it(`a 100,000-row CSV through binary data in queue mode's default storage; the worker's peak RSS`, async () => {
 		await activate(q.main, wf.csv.id);
 		await callWebhook(q.main, 'queue-csv');
-		const [run] = await timed('scenario 7 csv 100k on a worker', () => finished(wf.csv.id, 1));
+		const [run] = await timed('scenario 9 csv 100k on a worker', () => finished(wf.csv.id, 1));
 		expect(run.status).toBe('success');
 		const worker = q.workerOf(String(run.id));
 		const { summary } = exportOutputs(run);
