@@ -73,6 +73,11 @@ export class Worker {
 		return Number(m[1]);
 	}
 
+	/** Starts the peak (VmHWM) again from the current RSS, so that it measures what runs next. */
+	resetPeak(): void {
+		fs.writeFileSync(`/proc/${this.child.pid}/clear_refs`, '5');
+	}
+
 	/** Whether this worker's log says it ran the execution. */
 	ran(executionId: string): boolean {
 		return new RegExp(`Worker started execution ${executionId} \\(`).test(this.log());

@@ -53,7 +53,8 @@ describe('scenario 9: queue mode (main + two workers, Redis, Postgres)', () => {
 	beforeAll(async () => {
 		q = await timed('scenario 9 services', () =>
 			// Slow enough that two exports overlap and that stopping lands mid-export.
-			openQueueGroup({ simulator: { latency: { upsert: { fixedMs: 150 }, segmentMembers: { fixedMs: 50 } } } }),
+			// A second create of a tag name makes a second tag (the harder of Mailchimp's two possible answers).
+			openQueueGroup({ simulator: { latency: { upsert: { fixedMs: 150 }, segmentMembers: { fixedMs: 50 } }, sameNameTag: 'duplicate' } }),
 		);
 		const st = q.sim.state;
 		for (const name of ['schedule', 'shared', 'csv', 'stop']) lists[name] = st.addList({ name: `Queue ${name}` });
@@ -140,9 +141,14 @@ describe('scenario 9: queue mode (main + two workers, Redis, Postgres)', () => {
 		expect(st.tagMembers(lists.shared, 'VIP').sort()).toEqual(emails(0, 15_000));
 		expect(st.tagMembers(lists.shared, 'Churn').sort()).toEqual(emails(0, 10_000));
 		expect(st.tagMembers(lists.shared, 'Winback').sort()).toEqual(emails(5000, 15_000));
-		expect(st.tags(lists.shared).map((t) => t.name).sort()).toEqual(['Churn', 'VIP', 'Winback']);
-		const vipIds = [sa, sb].map((s) => s.segments.find((t) => t.name === 'VIP')!.tagId);
-		expect(vipIds[0]).toBe(vipIds[1]);
+		// If both exports created VIP at once there are two VIP tags: both used the oldest, and an
+		// export that saw the second one says so. tagMembers reads the oldest.
+		const vipTags = st.tags(lists.shared).filter((t) => t.name === 'VIP');
+		const vip = [sa, sb].map((s) => s.segments.find((t) => t.name === 'VIP')!);
+		expect(vip.map((t) => t.tagId)).toEqual([vipTags[0].id, vipTags[0].id]);
+		expect(vipTags.slice(1).every((t) => t.memberCount === 0)).toBe(true);
+		if (vipTags.length > 1) expect(vip.some((t) => t.note !== undefined)).toBe(true);
+		figure(`two exports: ${vipTags.length} tag(s) named VIP in the audience`);
 		// Two exports of 10 connections into an account that allows 10: refused, retried, counted.
 		const throttled = st.counters.throttled - throttledBefore;
 		figure(`two exports: ${throttled} requests refused with 429, retries ${sa.retries} + ${sb.retries}, max in flight ${st.maxInFlightSeen}`);
@@ -152,6 +158,8 @@ describe('scenario 9: queue mode (main + two workers, Redis, Postgres)', () => {
 
 	it(`a 100,000-row CSV through binary data in queue mode's default storage; the worker's peak RSS`, async () => {
 		await activate(q.main, wf.csv.id);
+		for (const w of q.workers) w.resetPeak();
+		const idle = q.workers.map((w) => w.memoryKiB('VmRSS'));
 		await callWebhook(q.main, 'queue-csv');
 		const [run] = await timed('scenario 9 csv 100k on a worker', () => finished(wf.csv.id, 1));
 		expect(run.status).toBe('success');
@@ -164,7 +172,7 @@ describe('scenario 9: queue mode (main + two workers, Redis, Postgres)', () => {
 		expect(st.tagMembers(lists.csv, 'Odd')).toHaveLength(50_000);
 		const peak = worker.memoryKiB('VmHWM');
 		figure(
-			`csv 100k, binary data mode ${queueBinaryDataMode(loadContext().install.version)}: worker ${worker.index} RSS ${Math.round(worker.readyRssKiB / 1024)} MiB when ready, peak ${Math.round(peak / 1024)} MiB, export ${(summary.durationMs / 1000).toFixed(1)} s`,
+			`csv 100k, binary data mode ${queueBinaryDataMode(loadContext().install.version)}: worker ${worker.index} RSS ${Math.round(worker.readyRssKiB / 1024)} MiB when ready, ${Math.round(idle[worker.index] / 1024)} MiB before the run, peak during it ${Math.round(peak / 1024)} MiB, export ${(summary.durationMs / 1000).toFixed(1)} s`,
 		);
 	});
 
