@@ -19,8 +19,10 @@ export type Converter = (value: unknown) => unknown;
 
 export const MAX_TEXT_LENGTH = 255;
 
-// C0 controls except tab, line feed and carriage return; DEL; C1 controls.
-const CONTROL_RE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+// C0 controls except tab, line feed and carriage return; DEL; C1 controls. Written as the
+// Unicode category Cc (exactly U+0000-U+001F and U+007F-U+009F) because n8n's lint refuses
+// control characters in a pattern (no-control-regex).
+const CONTROL_RE = /(?![\t\n\r])\p{Cc}/u;
 const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const PHONE_RE = /^\+?[0-9()\-. /]*[0-9][0-9()\-. /]*(?:\s*(?:x|ext\.?|#)\s*\d{1,6})?$/i;
 const URL_RE = /^https?:\/\/[^\s/$.?#][^\s]*$/i;

@@ -39,7 +39,8 @@ interface MappedField {
 	convert: Converter;
 }
 
-const CONTROL_RE = /[\u0000-\u001F\u007F-\u009F]/;
+// C0 controls, DEL, C1 controls: the Unicode category Cc (see CONTROL_RE in mergeFields.ts).
+const CONTROL_RE = /\p{Cc}/u;
 const CONSENT_WORDS = new Set(['true', 'yes', 'y', '1']);
 
 export function newMappedProfile(): MappedProfile {

@@ -166,7 +166,7 @@ export class Runner {
 				throw new RequestFailedError(`${failure}, ${maxTries} tries`, status);
 			}
 			this.throwIfCancelled();
-			// sleepWithAbort rejects only when the export is cancelled.
+			// The sleep rejects only when the export is cancelled.
 			const slept = await this.options.sleep(this.backoffMs(attempt), this.options.signal).then(
 				() => true,
 				() => false,

@@ -24,7 +24,7 @@ export interface ApiResponse {
  */
 export type RequestFn = (request: ApiRequest) => Promise<ApiResponse>;
 
-/** Waits `ms`; rejects when `signal` aborts (n8n-workflow's sleepWithAbort has this shape). */
+/** Waits `ms`; rejects when `signal` aborts (execute/sleep.ts picks n8n-workflow's helper of this shape). */
 export type SleepFn = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 /** One input profile: its position in the input and the n8n item it came from. */

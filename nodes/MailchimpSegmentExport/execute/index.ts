@@ -2,7 +2,6 @@
 // input, one runExport, two outputs out. Consent is checked before any request is sent.
 
 import type { ICredentialDataDecryptedObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { sleepWithAbort } from 'n8n-workflow';
 
 import { runExport } from '../core';
 import type { ProfileSource } from '../core/types';
@@ -10,6 +9,7 @@ import { createRequestFn, credentialTypeFor } from '../transport/request';
 import { secretsOf, toNodeError } from './errors';
 import { errorOutputs, exportOutputs, summaryHint } from './output';
 import { readParameters } from './parameters';
+import { sleepUntilCancelled } from './sleep';
 import { binarySource, findFiles, itemsSource, mappedColumns } from './source';
 
 export async function executeExport(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -33,7 +33,7 @@ export async function executeExport(this: IExecuteFunctions): Promise<INodeExecu
 
 		const result = await runExport(source, parameters.options, {
 			request,
-			sleep: sleepWithAbort,
+			sleep: sleepUntilCancelled,
 			signal: this.getExecutionCancelSignal?.(),
 		});
 		const hint = summaryHint(result.summary);

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadContext } from './context';
-import { freePort, type N8nHome, type N8nServer } from './n8n';
+import type { N8nHome, N8nServer } from './n8n';
 import { assertNoSecretsSaved, openGroup, waitFor, type Group } from './scenario';
 import { startServices, type RunningServices } from './services';
 import type { SimulatorOptions } from '../../simulator/types';
@@ -112,7 +112,7 @@ async function startWorker(home: N8nHome, index: number, concurrency: number): P
 	const out = fs.openSync(logFile, 'a');
 	const child = spawn(home.install.node, [home.install.bin, 'worker', `--concurrency=${concurrency}`], {
 		cwd: home.root,
-		env: home.env({ N8N_LOG_LEVEL: 'info', N8N_RUNNERS_BROKER_PORT: String(await freePort()) }),
+		env: await home.processEnv({ N8N_LOG_LEVEL: 'info' }),
 		stdio: ['ignore', out, out],
 	});
 	fs.closeSync(out);

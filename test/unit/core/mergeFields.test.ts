@@ -21,6 +21,18 @@ describe('merge field conversion', () => {
 		expect(c('   ')).toBe(OMIT);
 	});
 
+	it('text: refuses exactly C0 controls (but tab, line feed, carriage return), DEL and C1 controls', () => {
+		const c = compileConverter(field('T', 'text'));
+		const refused: number[] = [];
+		for (let code = 0; code <= 0xff; code++) {
+			if (c(`a${String.fromCharCode(code)}b`) instanceof Invalid) refused.push(code);
+		}
+		const c0 = Array.from({ length: 0x20 }, (_, i) => i).filter((i) => i !== 0x09 && i !== 0x0a && i !== 0x0d);
+		const delAndC1 = Array.from({ length: 0x21 }, (_, i) => 0x7f + i);
+		expect(refused).toEqual([...c0, ...delAndC1]);
+		expect(c('a\u2028b\uFEFFc')).toBe('a\u2028b\uFEFFc');
+	});
+
 	it('required fields reject empty values', () => {
 		const c = compileConverter(field('T', 'text', {}, true));
 		invalid(c(''));
