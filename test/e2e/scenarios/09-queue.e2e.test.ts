@@ -189,7 +189,8 @@ describe('scenario 9: queue mode (main + two workers, Redis, Postgres)', () => {
 			200,
 		);
 		const stoppedAt = Date.now();
-		await q.main.rest('POST', `/rest/executions/${running.id}/stop`);
+		// n8n 2.x has a public API call for it; 1.x only the REST API the editor uses.
+		await q.main.rest('POST', loadContext().install.line === 2 ? `/api/v1/executions/${running.id}/stop` : `/rest/executions/${running.id}/stop`);
 		const [run] = await finished(wf.stop.id, 1);
 		figure(`stop: first batches after ${((stoppedAt - t0) / 1000).toFixed(1)} s, canceled ${((Date.now() - stoppedAt) / 1000).toFixed(1)} s after the stop`);
 		// Anything still on its way would have arrived by now.
