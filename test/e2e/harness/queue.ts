@@ -197,10 +197,22 @@ export function webhookTrigger(webhookPath: string, name = 'Webhook') {
 	};
 }
 
-/** Calls a production webhook on main. */
+/**
+ * Calls a production webhook on main. n8n 2.x answers the activation before the webhook is
+ * registered: a 404 (nothing started) is tried again for up to 30 s.
+ */
 export async function callWebhook(main: N8nServer, webhookPath: string): Promise<void> {
-	const res = await fetch(`${main.url}/webhook/${webhookPath}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-	if (!res.ok) throw new Error(`webhook ${webhookPath} -> ${res.status}: ${(await res.text()).slice(0, 300)}`);
+	await waitFor(
+		`webhook ${webhookPath} to be registered`,
+		async () => {
+			const res = await fetch(`${main.url}/webhook/${webhookPath}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+			if (res.status === 404) return undefined;
+			if (!res.ok) throw new Error(`webhook ${webhookPath} -> ${res.status}: ${(await res.text()).slice(0, 300)}`);
+			return true;
+		},
+		30_000,
+		250,
+	);
 }
 
 /** Activates a workflow through the public API (main registers its schedule or webhook). */
