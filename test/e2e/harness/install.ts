@@ -133,7 +133,7 @@ function canLoad(nodeBin: string, dir: string, mod: string): boolean {
 const NATIVE_MODULES = ['sqlite3', 'isolated-vm'];
 
 /** The environment npm runs in: none of the calling project's npm settings, `node` first on PATH. */
-function npmEnv(node: NodeRuntime): NodeJS.ProcessEnv {
+export function npmEnv(node: NodeRuntime): NodeJS.ProcessEnv {
 	// Run from `npm test`, the env holds npm_config_* from the repo's .npmrc (legacy-peer-deps,
 	// ignore-scripts), under which `npm ci` leaves out peer dependencies n8n needs (date-fns, ...).
 	const env: NodeJS.ProcessEnv = {};

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { N8nInstall } from './install';
+import { npmEnv, type N8nInstall } from './install';
 
 export const PACKAGE_NAME = 'n8n-nodes-mailchimp-segments';
 export const NODE_TYPE = `${PACKAGE_NAME}.mailchimpSegmentExport`;
@@ -192,10 +192,7 @@ export class N8nHome {
 
 	/** npm as n8n's host would run it: this line's Node first on PATH, none of the repo's npm settings. */
 	npmEnv(): NodeJS.ProcessEnv {
-		const env: NodeJS.ProcessEnv = {};
-		for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k)) env[k] = v;
-		env.PATH = `${path.dirname(this.install.node)}${path.delimiter}${process.env.PATH ?? ''}`;
-		return env;
+		return npmEnv({ bin: this.install.node });
 	}
 
 	/** Runs shell commands (a user's install steps) with this home's folder as `~`, npm as npmEnv(). */
