@@ -1,6 +1,7 @@
-// `npm run bench:n8n -- [--binary-size 1000000] [--items-size 100000] [--scale 0.02] [--cases baseline,binary,items]`
+// `npm run bench:n8n -- [--n8n 1|2] [--binary-size 1000000] [--items-size 100000] [--scale 0.02] [--cases baseline,binary,items]`
 //
-// The export through a real n8n (1.123.50, installed by the e2e harness into its cache folder),
+// The export through a real n8n (--n8n 2: 2.41.1 on Node 24, the default; --n8n 1: 1.123.50;
+// installed by the e2e harness into its cache folder),
 // with the packed package installed the way n8n installs community packages:
 //
 //   binary: Manual Trigger -> Read/Write Files from Disk (the CSV of 1,000,000 profiles) -> export
@@ -22,6 +23,7 @@ import axios from 'axios';
 
 import { buildAndPack } from '../test/e2e/harness/context';
 import { ensureN8n } from '../test/e2e/harness/install';
+import { DEFAULT_LINE, parseLine, type N8nLine } from '../test/e2e/harness/lines';
 import { N8nHome, parseRunJson } from '../test/e2e/harness/n8n';
 import { apiKeyCredential, chain, exportNode, manualTrigger, type NodeSpec } from '../test/e2e/harness/workflows';
 import { formatDuration } from './chart';
@@ -36,22 +38,25 @@ const BENCH = __dirname;
 const OUT_DIR = join(BENCH, 'out');
 
 interface Args {
+	line: N8nLine;
 	binarySize: number;
 	itemsSize: number;
 	scale: number;
 	seed: number;
 	/** Reuse this tarball instead of building and packing. */
 	tarball?: string;
-	json: string;
+	/** Where the results go: bench/results-n8n.json for n8n 1.x, bench/results-n8n2.json for 2.x unless given. */
+	json?: string;
 	cases: Array<'baseline' | 'binary' | 'items'>;
 }
 
 function parseArgs(argv: string[]): Args {
-	const args: Args = { binarySize: 1_000_000, itemsSize: 100_000, scale: 0.02, seed: 42, json: join(BENCH, 'results-n8n.json'), cases: ['baseline', 'binary', 'items'] };
+	const args: Args = { line: DEFAULT_LINE, binarySize: 1_000_000, itemsSize: 100_000, scale: 0.02, seed: 42, cases: ['baseline', 'binary', 'items'] };
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split('=', 2);
 		const value = (): string => inline ?? argv[++i];
-		if (flag === '--binary-size') args.binarySize = Number(value());
+		if (flag === '--n8n') args.line = parseLine(value(), '--n8n');
+		else if (flag === '--binary-size') args.binarySize = Number(value());
 		else if (flag === '--items-size') args.itemsSize = Number(value());
 		else if (flag === '--scale') args.scale = Number(value());
 		else if (flag === '--seed') args.seed = Number(value());
@@ -146,7 +151,8 @@ async function main(): Promise<void> {
 	const log = (s: string): void => console.log(s);
 	log(`bench:n8n: binary ${args.binarySize}, items ${args.itemsSize}, scale ${args.scale}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
-	const install = ensureN8n({ log: (l) => log(`  [install] ${l}`) });
+	const install = ensureN8n({ line: args.line, log: (l) => log(`  [install] ${l}`) });
+	const json = args.json ?? join(BENCH, args.line === 1 ? 'results-n8n.json' : 'results-n8n2.json');
 	log(`  n8n ${install.version} (${install.dir})`);
 	const tarball = args.tarball ?? buildAndPack((l) => log(`  ${l}`), join(OUT_DIR, 'pack'));
 	log(`  package ${tarball}`);
@@ -217,7 +223,7 @@ async function main(): Promise<void> {
 			const loadAvg = loadavg()[0];
 			log(`  running ${c.kind} ${c.size} (load ${loadAvg.toFixed(2)}) ...`);
 			const stdoutFile = join(home.root, `execute-${c.kind}.out`);
-			const r = await timeV(install.node, [...nodeFlags(), install.bin, 'execute', `--id=${wf.id}`, '--rawOutput'], home.env({ N8N_LOG_LEVEL: 'info' }), home.root, 60 * 60_000, stdoutFile);
+			const r = await timeV(install.node, [...nodeFlags(), install.bin, 'execute', `--id=${wf.id}`, '--rawOutput'], await home.processEnv({ N8N_LOG_LEVEL: 'info' }), home.root, 60 * 60_000, stdoutFile);
 			rmSync(stdoutFile, { force: true });
 			const run = parseRunJson(r.stdout) ?? parseRunJson(r.stderr);
 			const error = (run as { data?: { resultData?: { error?: { message?: string } } } })?.data?.resultData?.error;
@@ -256,8 +262,8 @@ async function main(): Promise<void> {
 		sim.process.kill('SIGTERM');
 		await home.dispose(!!process.env.BENCH_KEEP);
 		if (results.length > 0) {
-			writeFileSync(args.json, JSON.stringify(results, null, '\t') + '\n');
-			log(`wrote ${args.json}`);
+			writeFileSync(json, JSON.stringify(results, null, '\t') + '\n');
+			log(`wrote ${json}`);
 			const checks = n8nTargets(results);
 			if (checks.length > 0) log(`\nIssue 14's targets (1,000,000 profiles from a file, added to the baseline):\n${targetsText(checks)}`);
 		}

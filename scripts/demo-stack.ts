@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ensureN8n, REPO_ROOT } from '../test/e2e/harness/install';
+import type { N8nLine } from '../test/e2e/harness/lines';
 import { buildAndPack } from '../test/e2e/harness/context';
 import type { ExportSummary } from '../nodes/MailchimpSegmentExport/core/types';
 import { N8nHome, n8nId, NODE_TYPE, type CredentialJson, type WorkflowJson } from '../test/e2e/harness/n8n';
@@ -129,9 +130,9 @@ export async function startCrm(port = 0): Promise<{ url: string; close(): Promis
 	};
 }
 
-export async function bringUp(opts: { simulatorPort?: number; crmPort?: number } = {}): Promise<Stack> {
-	step('n8n: checking the cached install (the first time, this installs n8n: a few minutes)');
-	const install = ensureN8n({ log: (l) => step(l) });
+export async function bringUp(opts: { line: N8nLine; simulatorPort?: number; crmPort?: number }): Promise<Stack> {
+	step(`n8n ${opts.line}.x: checking the cached install (the first time, this installs n8n: 5 to 30 minutes)`);
+	const install = ensureN8n({ line: opts.line, log: (l) => step(l) });
 	step(`n8n ${install.version} ready (${install.installed ? 'installed now' : 'cached'} in ${install.dir})`);
 	step('building and packing the package');
 	fs.mkdirSync(DEMO_DIR, { recursive: true });

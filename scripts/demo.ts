@@ -2,13 +2,15 @@
  * `npm run demo`: `npm start` without the editor. Builds and installs the package into a real
  * n8n, starts the simulator with the demo audience, runs the "Export a CSV file of profiles"
  * example headless (`n8n execute`), prints the summary table, and exits 0 when the counts add up.
+ * Takes `--n8n 1|2` like `npm start`.
  */
 import { NODE_TYPE, nodeOutputs } from '../test/e2e/harness/n8n';
+import { lineFromArgs } from '../test/e2e/harness/lines';
 import { bringUp, printSummary, say, step, type SummaryLike } from './demo-stack';
 
 async function main(): Promise<number> {
 	// Any free ports: the demo can run beside `npm start`.
-	const stack = await bringUp({ simulatorPort: 0 });
+	const stack = await bringUp({ line: lineFromArgs(process.argv.slice(2)), simulatorPort: 0 });
 	try {
 		const wf =
 			stack.workflows.find((w) => w.nodes.some((n) => n.type === 'n8n-nodes-base.readWriteFile') && w.nodes.some((n) => n.type === 'n8n-nodes-base.manualTrigger')) ??

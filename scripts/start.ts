@@ -4,16 +4,20 @@
  * a demo credential pointed at the simulator and the example workflows imported, creates the
  * owner account, and prints what to open. Ctrl-C stops everything.
  *
+ * `npm start -- --n8n 1` runs n8n 1.123.50 instead of the default 2.41.1 (on Node 24, installed
+ * into the cache on first use).
+ *
  * Ports: N8N_PORT (default 5678), SIMULATOR_PORT (default 4010).
  */
 import * as path from 'node:path';
+import { lineFromArgs } from '../test/e2e/harness/lines';
 import { bringUp, DEMO_CREDENTIAL_NAME, say, step } from './demo-stack';
 
 const N8N_PORT = Number(process.env.N8N_PORT ?? 5678);
 const OWNER = { email: 'demo@example.com', firstName: 'Demo', lastName: 'User', password: 'Demo-password-1' };
 
 async function main(): Promise<void> {
-	const stack = await bringUp();
+	const stack = await bringUp({ line: lineFromArgs(process.argv.slice(2)) });
 	let stopping = false;
 	const shutdown = async (code: number): Promise<void> => {
 		if (stopping) return;

@@ -9,6 +9,7 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
 	archivedUpsert: 'restore',
 	listAlreadyTagged: true,
 	reportUnknownTagEmails: false,
+	sameNameTag: 'refuse',
 };
 
 export function behaviourOf(options: BehaviourOptions = {}): Behaviour {

@@ -1,6 +1,7 @@
 // npm run simulator -- --port 4010 --api-key KEY [--oauth-token T] [--empty] [--seed N]
 //   [--latency reference|none] [--scale 0.02] [--faults '{"errorRate":0.05}'] [--demo-members 2000]
 //   [--behaviour '{"listUnchangedMembers":false}']
+//   [--same-name-tag refuse|duplicate]
 import { parseArgs } from 'node:util';
 import { REFERENCE_LATENCY } from './latency';
 import { start } from './server';
@@ -22,6 +23,7 @@ function options(argv: string[]): SimulatorOptions {
 			'demo-members': { type: 'string', default: '2000' },
 			'max-connections': { type: 'string', default: '10' },
 			'throttle-status': { type: 'string', default: '429' },
+			'same-name-tag': { type: 'string', default: 'refuse' },
 		},
 	});
 	if (values.latency !== 'none' && values.latency !== 'reference') {
@@ -29,6 +31,8 @@ function options(argv: string[]): SimulatorOptions {
 	}
 	const throttleStatus = Number(values['throttle-status']);
 	if (throttleStatus !== 429 && throttleStatus !== 403) throw new Error('--throttle-status must be 429 or 403');
+	const sameNameTag = values['same-name-tag'];
+	if (sameNameTag !== 'refuse' && sameNameTag !== 'duplicate') throw new Error('--same-name-tag must be refuse or duplicate');
 	return {
 		port: Number(values.port),
 		apiKey: values['api-key'],
@@ -40,7 +44,7 @@ function options(argv: string[]): SimulatorOptions {
 		throttleStatus,
 		latency: values.latency === 'reference' ? { ...REFERENCE_LATENCY, scale: Number(values.scale) } : 'none',
 		faults: values.faults ? (JSON.parse(values.faults) as FaultOptions) : undefined,
-		behaviour: values.behaviour ? (JSON.parse(values.behaviour) as BehaviourOptions) : undefined,
+		behaviour: { ...(values.behaviour ? (JSON.parse(values.behaviour) as BehaviourOptions) : {}), sameNameTag },
 	};
 }
 

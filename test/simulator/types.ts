@@ -107,6 +107,8 @@ export interface BehaviourOptions {
 	reportUnknownTagEmails?: boolean;
 	/** [none] Seconds of a `Retry-After` header on throttling refusals (429 or 403); none is documented. */
 	retryAfterSeconds?: number;
+	/** ['refuse'] Creating a tag whose name exists: 'refuse' (a 400) or 'duplicate' (a second tag of that name). */
+	sameNameTag?: SameNameTag;
 }
 
 export interface SimulatorOptions {
@@ -142,6 +144,8 @@ export interface SimulatorOptions {
 	/** When `requestLog` grows past this, its older half is dropped. Default 200,000. */
 	requestLogLimit?: number;
 }
+
+export type SameNameTag = 'refuse' | 'duplicate';
 
 export interface RequestLogEntry {
 	method: string;

@@ -43,7 +43,7 @@ export async function runExport(source: ProfileSource, options: ExportOptions, d
 	const result = (): ExportResult =>
 		report.result({
 			exported: index === undefined ? 0 : countExported(index),
-			segments: targets.map(({ name, tagId, added, alreadyTagged, removed }) => ({ name, tagId, added, alreadyTagged, removed })),
+			segments: targets.map(({ segment: _, ...report }) => report),
 			apiCalls: runner.apiCalls,
 			retries: runner.retries,
 			durationMs: Math.max(0, now() - started),

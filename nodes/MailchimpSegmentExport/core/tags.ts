@@ -2,7 +2,14 @@
 // asked, remove from each tag the members who are no longer in its segment (untag only: never
 // unsubscribe, archive or delete).
 
-import { MAX_BATCH, createStaticSegment, listSegmentMembers, listStaticSegments, updateSegmentMembers } from './client';
+import {
+	MAX_BATCH,
+	type StaticSegment,
+	createStaticSegment,
+	listSegmentMembers,
+	listStaticSegments,
+	updateSegmentMembers,
+} from './client';
 import { ExportError, RequestFailedError } from './errors';
 import type { MemberIndex } from './plan';
 import type { Report } from './report';
@@ -15,8 +22,31 @@ export interface TagTarget extends SegmentReport {
 }
 
 /**
- * Finds each segment's tag (names compared case-insensitively) and creates the missing ones that
- * will get members (`used`), unless dry run: rows rejected before sending leave no empty tag.
+ * The tag a name stands for: the oldest (lowest id) tag of exactly that name, else of that name
+ * in another case. Two exports that create the same tag at the same moment can leave two tags of
+ * one name; every export picks the same one of them, so nobody's members are split.
+ */
+function tagFor(tags: readonly StaticSegment[], name: string): StaticSegment | undefined {
+	const oldest = (same: StaticSegment[]) => same.reduce<StaticSegment | undefined>((a, b) => (a === undefined || b.id < a.id ? b : a), undefined);
+	return oldest(tags.filter((t) => t.name === name)) ?? oldest(tags.filter((t) => t.name.toLowerCase() === name.toLowerCase()));
+}
+
+/** Says which tag was used when the audience holds several tags of the target's name. */
+function noteSameName(target: TagTarget, tags: readonly StaticSegment[]): void {
+	const same = tags.filter((t) => t.name.toLowerCase() === target.name.toLowerCase()).map((t) => t.id).sort((a, b) => a - b);
+	if (same.length < 2) return;
+	target.note =
+		`The audience has ${same.length} tags named "${target.name}" (ids ${same.join(', ')}), as happens when exports run at the same time. ` +
+		`Every member of this export went to tag ${target.tagId}, the oldest: the one every export of this node uses.`;
+}
+
+/**
+ * Finds each segment's tag and creates the missing ones that will get members (`used`), unless
+ * dry run: rows rejected before sending leave no empty tag.
+ *
+ * Another export (on another n8n worker) may create the same tag at the same moment: Mailchimp
+ * then refuses the second create, or keeps two tags of one name. Either way the tags are read
+ * again after creating, and each name takes the tag `tagFor` picks.
  */
 export async function ensureTags(
 	runner: Runner,
@@ -25,46 +55,42 @@ export async function ensureTags(
 	used: ReadonlySet<number>,
 	dryRun: boolean,
 ): Promise<TagTarget[]> {
-	const existing = await listStaticSegments(runner.call, listId);
-	const exact = new Map(existing.map((s) => [s.name, s.id]));
-	const folded = new Map<string, number>();
-	for (const s of existing) if (!folded.has(s.name.toLowerCase())) folded.set(s.name.toLowerCase(), s.id);
+	let tags = await listStaticSegments(runner.call, listId);
 	const targets: TagTarget[] = names.map((name, segment) => ({
 		segment,
 		name,
-		tagId: exact.get(name) ?? folded.get(name.toLowerCase()) ?? null,
+		tagId: tagFor(tags, name)?.id ?? null,
 		added: 0,
 		alreadyTagged: 0,
 		removed: 0,
 	}));
-	if (!dryRun) {
-		await Promise.all(
-			targets
-				.filter((t) => t.tagId === null && used.has(t.segment))
-				.map(async (t) => {
-					t.tagId = await createTag(runner, listId, t.name);
-				}),
-		);
+	const missing = dryRun ? [] : targets.filter((t) => t.tagId === null && used.has(t.segment));
+	if (missing.length > 0) {
+		const created = await Promise.all(missing.map(async (t) => await createTag(runner, listId, t.name)));
+		tags = await listStaticSegments(runner.call, listId);
+		missing.forEach((t, i) => {
+			const found = tagFor(tags, t.name)?.id ?? created[i];
+			if (found instanceof Error) throw found;
+			t.tagId = found;
+		});
 	}
+	for (const t of targets) noteSameName(t, tags);
 	return targets;
 }
 
 /**
- * Creates a tag. Creating is not idempotent: when a create was done but its answer was lost
- * (a timeout, a connection reset) the retry is refused with a 400 because the tag exists now.
- * Then the tag is looked up again by name; the 400 stands only when it is really not there.
+ * Creates a tag; resolves with its id, or with Mailchimp's 400 when the name is taken. Creating
+ * is not idempotent: a create whose answer was lost (a timeout, a reset) is refused on the retry
+ * because the tag exists now. The 400 stands only when the tag is not there when read again.
  */
-async function createTag(runner: Runner, listId: string, name: string): Promise<number> {
-	const created = await createStaticSegment(runner.call, listId, name).then(
+async function createTag(runner: Runner, listId: string, name: string): Promise<number | ExportError> {
+	return await createStaticSegment(runner.call, listId, name).then(
 		(segment) => segment.id,
-		(error: unknown) => error,
+		(error: unknown) => {
+			if (error instanceof ExportError && error.httpStatus === 400) return error;
+			throw error;
+		},
 	);
-	if (typeof created === 'number') return created;
-	if (!(created instanceof ExportError) || created.httpStatus !== 400) throw created;
-	const existing = await listStaticSegments(runner.call, listId);
-	const found = existing.find((s) => s.name === name) ?? existing.find((s) => s.name.toLowerCase() === name.toLowerCase());
-	if (found === undefined) throw created;
-	return found.id;
 }
 
 /**

@@ -183,6 +183,8 @@ export interface SegmentReport {
 	/** Members sent for the tag who had it already, when Mailchimp's answer tells them apart. */
 	alreadyTagged: number;
 	removed: number;
+	/** Present when the audience has several tags of this name: which one was used, in words. */
+	note?: string;
 }
 
 export interface ExportSummary {

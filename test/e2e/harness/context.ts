@@ -1,10 +1,12 @@
 /**
- * What every scenario shares: the n8n install, and the package built and packed once per run.
+ * What every scenario shares: the n8n install of the line under test (E2E_N8N), and the package
+ * built and packed once per run.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureN8n, REPO_ROOT, type N8nInstall } from './install';
+import { e2eLine, type N8nLine } from './lines';
 
 export interface E2eContext {
 	install: N8nInstall;
@@ -13,7 +15,7 @@ export interface E2eContext {
 }
 
 export const WORK_DIR = path.join(REPO_ROOT, '.tmp', 'e2e');
-const CONTEXT_FILE = path.join(WORK_DIR, 'context.json');
+const contextFile = (line: N8nLine): string => path.join(WORK_DIR, `context-n8n${line}.json`);
 
 function sh(cmd: string, args: string[], log: (l: string) => void): string {
 	log(`$ ${cmd} ${args.join(' ')}`);
@@ -31,17 +33,19 @@ export function buildAndPack(log: (l: string) => void, dest = WORK_DIR): string 
 	return path.join(dest, info[0].filename);
 }
 
-export function prepare(opts: { log?: (l: string) => void } = {}): E2eContext {
+export function prepare(opts: { line: N8nLine; log?: (l: string) => void }): E2eContext {
 	const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
-	const install = ensureN8n({ log });
+	const install = ensureN8n({ line: opts.line, log });
 	const tarball = process.env.E2E_NO_PACKAGE ? '' : buildAndPack(log);
 	const ctx: E2eContext = { install, tarball };
 	fs.mkdirSync(WORK_DIR, { recursive: true });
-	fs.writeFileSync(CONTEXT_FILE, JSON.stringify(ctx, null, 2));
+	fs.writeFileSync(contextFile(opts.line), JSON.stringify(ctx, null, 2));
 	return ctx;
 }
 
+/** The context global-setup wrote for the line under test (E2E_N8N). */
 export function loadContext(): E2eContext {
-	if (!fs.existsSync(CONTEXT_FILE)) throw new Error(`${CONTEXT_FILE} is missing: run the suite with \`npm run test:e2e\``);
-	return JSON.parse(fs.readFileSync(CONTEXT_FILE, 'utf8'));
+	const file = contextFile(e2eLine());
+	if (!fs.existsSync(file)) throw new Error(`${file} is missing: run the suite with \`npm run test:e2e\``);
+	return JSON.parse(fs.readFileSync(file, 'utf8'));
 }

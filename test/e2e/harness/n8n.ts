@@ -9,10 +9,12 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { N8nInstall } from './install';
+import { npmEnv, type N8nInstall } from './install';
 
 export const PACKAGE_NAME = 'n8n-nodes-mailchimp-segments';
 export const NODE_TYPE = `${PACKAGE_NAME}.mailchimpSegmentExport`;
+/** The node's type when n8n loads it from its custom extensions folder (`~/.n8n/custom`). */
+export const CUSTOM_NODE_TYPE = 'CUSTOM.mailchimpSegmentExport';
 
 export interface CliResult {
 	code: number | null;
@@ -139,6 +141,9 @@ export class N8nHome {
 			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 			N8N_RUNNERS_ENABLED: 'false',
 			N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+			// Community packages that n8n has not verified may be installed (n8n announces that
+			// this will default to false): the package is installed as such a package.
+			N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 			DB_SQLITE_POOL_SIZE: '2',
 			GENERIC_TIMEZONE: 'UTC',
 			TZ: 'UTC',
@@ -156,9 +161,12 @@ export class N8nHome {
 	}
 
 	/**
-	 * Installs the packed package as n8n installs community packages: unpacked into
-	 * `.n8n/nodes/node_modules/<name>`, its runtime dependencies installed without dev and peer
-	 * dependencies, and listed in `.n8n/nodes/package.json`.
+	 * Installs the packed package as n8n's community package installer does (Settings >
+	 * Community Nodes > Install; the steps of CommunityPackagesService.downloadPackage in 1.123
+	 * and 2.41, which fetch the tarball with `npm pack` from the registry): the tarball unpacked
+	 * into `.n8n/nodes/node_modules/<name>`, `devDependencies`, `peerDependencies` and
+	 * `optionalDependencies` removed from its package.json, `npm install` run there with n8n's
+	 * arguments, and the package listed in `.n8n/nodes/package.json`.
 	 */
 	installPackage(tarball: string): string {
 		const nodesDir = path.join(this.dataDir, 'nodes');
@@ -167,15 +175,12 @@ export class N8nHome {
 		fs.mkdirSync(target, { recursive: true });
 		const tar = spawnSync('tar', ['-xzf', tarball, '-C', target, '--strip-components=1'], { encoding: 'utf8' });
 		if (tar.status !== 0) throw new Error(`tar failed: ${tar.stderr}`);
-		const pkg = JSON.parse(fs.readFileSync(path.join(target, 'package.json'), 'utf8'));
-		if (Object.keys(pkg.dependencies ?? {}).length > 0) {
-			const r = spawnSync('npm', ['install', '--omit=dev', '--omit=peer', '--no-audit', '--no-fund', '--no-package-lock', '--ignore-scripts'], {
-				cwd: target,
-				encoding: 'utf8',
-				env: { ...process.env, PATH: `${path.dirname(this.install.node)}${path.delimiter}${process.env.PATH ?? ''}` },
-			});
-			if (r.status !== 0) throw new Error(`npm install of the package's dependencies failed: ${r.stderr}`);
-		}
+		const pkgPath = path.join(target, 'package.json');
+		const { devDependencies, peerDependencies, optionalDependencies, ...pkg } = JSON.parse(fs.readFileSync(pkgPath, 'utf8'));
+		fs.writeFileSync(pkgPath, JSON.stringify(pkg, null, 2), 'utf8');
+		const npmArgs = ['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false'];
+		const r = spawnSync('npm', npmArgs, { cwd: target, encoding: 'utf8', env: this.npmEnv() });
+		if (r.status !== 0) throw new Error(`npm install in the unpacked package failed: ${r.stderr}`);
 		const nodesPkgPath = path.join(nodesDir, 'package.json');
 		const nodesPkg = fs.existsSync(nodesPkgPath)
 			? JSON.parse(fs.readFileSync(nodesPkgPath, 'utf8'))
@@ -185,29 +190,60 @@ export class N8nHome {
 		return target;
 	}
 
-	/** Runs an n8n CLI command to completion. */
+	/** npm as n8n's host would run it: this line's Node first on PATH, none of the repo's npm settings. */
+	npmEnv(): NodeJS.ProcessEnv {
+		return npmEnv({ bin: this.install.node });
+	}
+
+	/** Runs shell commands (a user's install steps) with this home's folder as `~`, npm as npmEnv(). */
+	shell(script: string): CliResult {
+		const started = Date.now();
+		const r = spawnSync('bash', ['-euo', 'pipefail', '-c', script], { cwd: this.root, encoding: 'utf8', env: { ...this.npmEnv(), HOME: this.userFolder } });
+		return { code: r.status, stdout: r.stdout, stderr: r.stderr, durationMs: Date.now() - started };
+	}
+
+	/**
+	 * The environment of one n8n process. n8n 2.x always starts its task runner broker (on 5679
+	 * unless told otherwise), so every process gets a free port of its own.
+	 */
+	async processEnv(extra: Record<string, string> = {}): Promise<NodeJS.ProcessEnv> {
+		return this.env({ N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...extra });
+	}
+
+	/**
+	 * Runs an n8n CLI command to completion. Its output goes to files, not pipes: n8n can exit
+	 * before a pipe has taken a large run JSON, which then ends cut short.
+	 */
 	async cli(args: string[], opts: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<CliResult> {
 		const started = Date.now();
-		return await new Promise((resolve, reject) => {
-			const child = spawn(this.install.node, [this.install.bin, ...args], {
-				cwd: this.root,
-				env: this.env(opts.env),
-				stdio: ['ignore', 'pipe', 'pipe'],
+		const env = await this.processEnv(opts.env);
+		const base = path.join(this.root, `cli-${randomBytes(4).toString('hex')}`);
+		const [outFile, errFile] = [`${base}.out`, `${base}.err`];
+		const [out, err] = [fs.openSync(outFile, 'w'), fs.openSync(errFile, 'w')];
+		const output = (): { stdout: string; stderr: string } => {
+			const read = { stdout: fs.readFileSync(outFile, 'utf8'), stderr: fs.readFileSync(errFile, 'utf8') };
+			fs.rmSync(outFile, { force: true });
+			fs.rmSync(errFile, { force: true });
+			return read;
+		};
+		try {
+			return await new Promise((resolve, reject) => {
+				const child = spawn(this.install.node, [this.install.bin, ...args], { cwd: this.root, env, stdio: ['ignore', out, err] });
+				const timer = setTimeout(() => {
+					child.kill('SIGKILL');
+					const { stdout, stderr } = output();
+					reject(new Error(`n8n ${args.join(' ')} timed out after ${opts.timeoutMs} ms\n${stdout.slice(-4000)}\n${stderr.slice(-4000)}`));
+				}, opts.timeoutMs ?? 5 * 60_000);
+				child.on('error', reject);
+				child.on('close', (code) => {
+					clearTimeout(timer);
+					resolve({ code, ...output(), durationMs: Date.now() - started });
+				});
 			});
-			let stdout = '';
-			let stderr = '';
-			child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-			child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-			const timer = setTimeout(() => {
-				child.kill('SIGKILL');
-				reject(new Error(`n8n ${args.join(' ')} timed out after ${opts.timeoutMs} ms\n${stdout}\n${stderr}`));
-			}, opts.timeoutMs ?? 5 * 60_000);
-			child.on('error', reject);
-			child.on('close', (code) => {
-				clearTimeout(timer);
-				resolve({ code, stdout, stderr, durationMs: Date.now() - started });
-			});
-		});
+		} finally {
+			fs.closeSync(out);
+			fs.closeSync(err);
+		}
 	}
 
 	private async cliOk(args: string[]): Promise<CliResult> {
@@ -241,8 +277,9 @@ export class N8nHome {
 		}
 	}
 
-	async setActive(id: string, active: boolean): Promise<void> {
-		await this.cliOk(['update:workflow', `--id=${id}`, `--active=${active}`]);
+	/** Activates a workflow: `update:workflow --active=true` on 1.x, `publish:workflow` on 2.x (the former is deprecated there). */
+	async activate(id: string): Promise<void> {
+		await this.cliOk(this.install.line === 1 ? ['update:workflow', `--id=${id}`, '--active=true'] : ['publish:workflow', `--id=${id}`]);
 	}
 
 	/**
@@ -266,14 +303,13 @@ export class N8nHome {
 		const out = fs.openSync(logFile, 'a');
 		const child = spawn(this.install.node, [this.install.bin, 'start'], {
 			cwd: this.root,
-			env: this.env({
+			env: await this.processEnv({
 				N8N_PORT: String(port),
 				N8N_LISTEN_ADDRESS: '127.0.0.1',
 				N8N_HOST: '127.0.0.1',
 				N8N_PROTOCOL: 'http',
 				N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}`,
 				WEBHOOK_URL: `http://127.0.0.1:${port}/`,
-				N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 				...(opts.env ?? {}),
 			}),
 			stdio: ['ignore', out, out],

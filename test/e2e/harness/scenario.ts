@@ -15,11 +15,20 @@ export interface Group {
 	dispose(): Promise<void>;
 }
 
-export async function openGroup(opts: { oauthToken?: string; simulator?: Parameters<typeof startSimulator>[0] } = {}): Promise<Group> {
+export interface GroupOptions {
+	oauthToken?: string;
+	simulator?: Parameters<typeof startSimulator>[0];
+	/** Install the package as n8n's community installer does (default); false: the scenario installs it. */
+	communityInstall?: boolean;
+	/** Extra environment for every n8n process (queue mode: Redis, Postgres). */
+	env?: Record<string, string>;
+}
+
+export async function openGroup(opts: GroupOptions = {}): Promise<Group> {
 	const ctx = loadContext();
 	if (!ctx.tarball) throw new Error('the package was not packed (E2E_NO_PACKAGE is set)');
-	const home = new N8nHome({ install: ctx.install });
-	home.installPackage(ctx.tarball);
+	const home = new N8nHome({ install: ctx.install, env: opts.env });
+	if (opts.communityInstall !== false) home.installPackage(ctx.tarball);
 	const sim = await startSimulator({ port: 0, oauthToken: opts.oauthToken, ...(opts.simulator ?? {}) });
 	const secrets = [sim.apiKey, ...(opts.oauthToken ? [opts.oauthToken] : [])];
 	return {

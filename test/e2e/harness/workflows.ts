@@ -81,12 +81,12 @@ export interface ExportParams {
 	[k: string]: unknown;
 }
 
-/** The package's export node, with the credential it uses. */
-export function exportNode(cred: CredentialJson, params: ExportParams, name = 'Export to Mailchimp'): NodeSpec {
+/** The package's export node, with the credential it uses (`type`: as n8n names it where it was installed). */
+export function exportNode(cred: CredentialJson, params: ExportParams, name = 'Export to Mailchimp', type = NODE_TYPE): NodeSpec {
 	const { listId, authentication = cred.type === 'mailchimpSegmentsOAuth2Api' ? 'oAuth2' : 'apiKey', ...rest } = params;
 	return {
 		name,
-		type: NODE_TYPE,
+		type,
 		typeVersion: 1,
 		parameters: {
 			authentication,

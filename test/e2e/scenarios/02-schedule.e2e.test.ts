@@ -47,7 +47,7 @@ describe('scenario 2: Schedule Trigger on n8n\'s scheduler', () => {
 		]);
 		await g.home.importCredentials([cred]);
 		await g.home.importWorkflows([wf]);
-		await g.home.setActive(wf.id, true);
+		await g.home.activate(wf.id);
 
 		const server = await timed('scenario 2 n8n start', () => g.home.start());
 		await server.setupOwner();

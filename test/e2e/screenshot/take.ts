@@ -19,6 +19,7 @@ import * as path from 'node:path';
 import { cacheRoot, REPO_ROOT } from '../harness/install';
 import { NODE_TYPE } from '../harness/n8n';
 import { bringUp, step } from '../../../scripts/demo-stack';
+import { lineFromArgs } from '../harness/lines';
 
 function playwrightCore(): any {
 	const h = createHash('sha256');
@@ -40,7 +41,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/ch
 
 async function main(): Promise<void> {
 	if (!CHROMIUM) throw new Error('no chromium: apt-get install -y chromium');
-	const stack = await bringUp({ simulatorPort: 0 });
+	const stack = await bringUp({ line: lineFromArgs(process.argv.slice(2)), simulatorPort: 0 });
 	try {
 		const { chromium } = playwrightCore();
 		const server = await stack.home.start();

@@ -67,7 +67,7 @@ export const segmentRoutes: Route[] = [
 			if (options !== undefined || emails === undefined) {
 				throw invalidResource('The simulator supports static segments only: send static_segment.');
 			}
-			if (list.segmentByName(name)) throw invalidResource(`A tag or segment named "${name}" already exists.`);
+			if (state.behaviour.sameNameTag === 'refuse' && list.segmentByName(name)) throw invalidResource(`A tag or segment named "${name}" already exists.`);
 			const segment = list.createSegment(name);
 			for (const hash of resolve(list, emails).hashes) segment.add(hash);
 			return { status: 200, members: emails.length, body: segmentView(list, segment) };
