@@ -11,7 +11,7 @@ const EMAIL_RE =
 
 // Mailchimp refuses non-ASCII characters before the @ and accepts them in the domain
 // (Mailchimp help, "international characters").
-const NON_ASCII_LOCAL_RE = /^[^@]*[^\x00-\x7F][^@]*@/;
+const NON_ASCII_LOCAL_RE = /^[^@]*\P{ASCII}[^@]*@/u;
 
 /** Why an email value cannot be used, or null when it can. */
 export function emailProblem(trimmed: string): string | null {

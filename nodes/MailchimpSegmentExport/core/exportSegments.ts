@@ -12,7 +12,7 @@ import { ProfileMapper } from './profile';
 import { Report } from './report';
 import { Runner } from './runner';
 import { type NewMemberStatus, Sender, countExported } from './send';
-import { type TagTarget, ensureTags, removeMembersWhoLeft } from './tags';
+import { type TagTarget, ensureTags, removeMembersWhoLeft, segmentReport } from './tags';
 import type { ExportDeps, ExportOptions, ExportResult, ProfileSource, StatusIfNew } from './types';
 
 function newMemberStatus(choice: StatusIfNew, doubleOptin: boolean): NewMemberStatus {
@@ -43,7 +43,7 @@ export async function runExport(source: ProfileSource, options: ExportOptions, d
 	const result = (): ExportResult =>
 		report.result({
 			exported: index === undefined ? 0 : countExported(index),
-			segments: targets.map(({ segment: _, ...report }) => report),
+			segments: targets.map(segmentReport),
 			apiCalls: runner.apiCalls,
 			retries: runner.retries,
 			durationMs: Math.max(0, now() - started),

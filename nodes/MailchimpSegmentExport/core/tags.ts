@@ -21,6 +21,11 @@ export interface TagTarget extends SegmentReport {
 	segment: number;
 }
 
+/** The Summary's entry for a tag target (without the export's own bookkeeping). */
+export function segmentReport({ name, tagId, added, alreadyTagged, removed, note }: TagTarget): SegmentReport {
+	return note === undefined ? { name, tagId, added, alreadyTagged, removed } : { name, tagId, added, alreadyTagged, removed, note };
+}
+
 /**
  * The tag a name stands for: the oldest (lowest id) tag of exactly that name, else of that name
  * in another case. Two exports that create the same tag at the same moment can leave two tags of
