@@ -3,8 +3,6 @@
 // otherwise. Every message and description is scrubbed of the API key and token.
 
 import type {
-	ICredentialDataDecryptedObject,
-	IDataObject,
 	INode,
 	JsonObject,
 } from 'n8n-workflow';
@@ -12,31 +10,12 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { ExportCancelledError, ExportError } from '../core';
 import { InputFileError } from '../input';
-import { ConnectionError, scrubSecrets } from '../transport/connection';
+import { ConnectionError, messageOf, scrubSecrets } from '../transport/connection';
 import type { Authentication } from '../transport/request';
 
 /** The `authentication` parameter as the transport's Authentication. */
 export function asAuthentication(value: unknown): Authentication {
 	return value === 'oAuth2' ? 'oAuth2' : 'apiKey';
-}
-
-/** The API key and access token of a credential: what no message may contain. */
-export function secretsOf(credentials: ICredentialDataDecryptedObject | undefined): string[] {
-	if (!credentials) return [];
-	const secrets: string[] = [];
-	for (const field of ['apiKey', 'clientSecret']) {
-		if (typeof credentials[field] === 'string') secrets.push(credentials[field] as string);
-	}
-	const tokens = credentials.oauthTokenData as IDataObject | undefined;
-	for (const field of ['access_token', 'refresh_token']) {
-		if (typeof tokens?.[field] === 'string') secrets.push(tokens[field] as string);
-	}
-	return secrets;
-}
-
-function messageOf(error: unknown): string {
-	if (error instanceof Error) return error.message;
-	return typeof error === 'string' ? error : 'Unknown error';
 }
 
 export interface ErrorContext {

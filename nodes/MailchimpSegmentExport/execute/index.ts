@@ -5,8 +5,9 @@ import type { ICredentialDataDecryptedObject, IExecuteFunctions, INodeExecutionD
 
 import { runExport } from '../core';
 import type { ProfileSource } from '../core/types';
+import { secretsOf } from '../transport/connection';
 import { createRequestFn, credentialTypeFor } from '../transport/request';
-import { secretsOf, toNodeError } from './errors';
+import { toNodeError } from './errors';
 import { errorOutputs, exportOutputs, summaryHint } from './output';
 import { finishedMessage, logProgress } from './progress';
 import { readParameters } from './parameters';

@@ -151,6 +151,27 @@ export function assertConsent(credentials: ConnectionCredentials, credentialName
 	);
 }
 
+/** The credential fields that hold a secret: what no message, output or log line may contain. */
+export interface SecretCredentials {
+	apiKey?: unknown;
+	clientSecret?: unknown;
+	oauthTokenData?: unknown;
+}
+
+/** The API key, client secret, access token and refresh token of a credential. */
+export function secretsOf(credentials: SecretCredentials | undefined): string[] {
+	if (!credentials) return [];
+	const tokens = (credentials.oauthTokenData ?? {}) as Record<string, unknown>;
+	const candidates = [credentials.apiKey, credentials.clientSecret, tokens.access_token, tokens.refresh_token];
+	return candidates.filter((value): value is string => typeof value === 'string');
+}
+
+/** The message of anything thrown. */
+export function messageOf(error: unknown): string {
+	if (error instanceof Error) return error.message;
+	return typeof error === 'string' ? error : 'Unknown error';
+}
+
 /**
  * Replaces every occurrence of each secret in `text` with `[redacted]`. Secrets shorter
  * than 4 characters are ignored (they would redact ordinary words); the parts of an API key

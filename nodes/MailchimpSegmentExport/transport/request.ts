@@ -17,8 +17,10 @@ import {
 	assertConsent,
 	baseUrlOverride,
 	ConnectionError,
+	messageOf,
 	metadataUrl,
 	scrubSecrets,
+	secretsOf,
 } from './connection';
 
 export type Authentication = 'apiKey' | 'oAuth2';
@@ -37,30 +39,7 @@ export function credentialTypeFor(authentication: Authentication): string {
 	return authentication === 'apiKey' ? 'mailchimpSegmentsApi' : 'mailchimpSegmentsOAuth2Api';
 }
 
-/** The same mapping as a table. */
-export const CREDENTIAL_TYPES: Readonly<Record<Authentication, string>> = {
-	apiKey: credentialTypeFor('apiKey'),
-	oAuth2: credentialTypeFor('oAuth2'),
-};
-
 export const DEFAULT_TIMEOUT_MS = 120_000;
-
-/** The API key or access token of a credential, for scrubbing messages. */
-function secretsOf(credentials: ICredentialDataDecryptedObject): string[] {
-	const secrets: string[] = [];
-	if (typeof credentials.apiKey === 'string') secrets.push(credentials.apiKey);
-	const token = (credentials.oauthTokenData as IDataObject | undefined)?.access_token;
-	if (typeof token === 'string') secrets.push(token);
-	for (const field of ['clientSecret']) {
-		if (typeof credentials[field] === 'string') secrets.push(credentials[field] as string);
-	}
-	return secrets;
-}
-
-function messageOf(error: unknown): string {
-	if (error instanceof Error) return error.message;
-	return typeof error === 'string' ? error : 'Unknown error';
-}
 
 /** The HTTP status and body of a helper error that still carries an HTTP answer, if any. */
 function httpAnswerOf(error: unknown): ApiResponse | undefined {
@@ -146,7 +125,7 @@ type Send = (options: IHttpRequestOptions) => Promise<{ statusCode?: unknown; bo
  * OAuth2 has no such option: n8n signs each request with the token it reads itself.
  */
 function sendWithCredential(ctx: RequestContext, credentialType: string, credentials: ICredentialDataDecryptedObject): Send {
-	if (credentialType !== CREDENTIAL_TYPES.apiKey) {
+	if (credentialType !== credentialTypeFor('apiKey')) {
 		return async (options) => await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, options);
 	}
 	const node = ctx.getNode().credentials?.[credentialType];

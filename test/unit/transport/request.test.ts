@@ -244,6 +244,23 @@ describe('createRequestFn with OAuth2', () => {
 		for (const call of calls.withAuth) expect(JSON.stringify(call.options)).not.toContain(TOKEN);
 	});
 
+	it('scrubs the refresh token and client secret from a failed request (n8n refreshes tokens inside its helper)', async () => {
+		const refresh = 'rt-0123456789abcdef0123456789abcdef';
+		const clientSecret = 'cs-fedcba9876543210fedcba9876543210';
+		const { ctx } = mockContext({
+			credentials: { consent: true, baseUrl: '', clientSecret, oauthTokenData: { access_token: TOKEN, refresh_token: refresh } },
+			httpRequest: async () => metadata,
+			withAuth: async () => {
+				throw new Error(`token refresh failed: grant_type=refresh_token&refresh_token=${refresh}&client_secret=${clientSecret}`);
+			},
+		});
+		const request = await createRequestFn(ctx, 'oAuth2', { requireConsent: true });
+		const error = await rejectionOf(request({ method: 'GET', path: '/lists' }));
+		expect(error.message).toContain('token refresh failed');
+		expect(JSON.stringify(error)).not.toContain(refresh);
+		expect(JSON.stringify(error)).not.toContain(clientSecret);
+	});
+
 	it('asks the base URL origin for metadata when a base URL is set', async () => {
 		const { ctx, calls } = mockContext({
 			credentials: { consent: true, baseUrl: 'http://127.0.0.1:4010/3.0', oauthTokenData: { access_token: TOKEN } },
