@@ -7,4 +7,4 @@ export { runExport } from './exportSegments';
 export type { ExportProgress, ProgressFn } from './progress';
 export { listAudiences, getMergeFields, getList, listStaticSegments } from './client';
 export { DEFAULT_RETRY } from './runner';
-export { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_PROFILES } from './options';
+export { MAX_CONCURRENCY, MAX_PROFILES } from './limits';

@@ -3,11 +3,10 @@
 import { z } from 'zod';
 
 import { ExportError } from './errors';
+import { MAX_CONCURRENCY, MAX_PROFILES } from './limits';
 import { DEFAULT_RETRY } from './runner';
 import type { ExportOptions, RetryPolicy } from './types';
 
-export const DEFAULT_MAX_PROFILES = 1_000_000;
-export const DEFAULT_MAX_CONCURRENCY = 10;
 
 const path = z.string().trim().min(1).max(512);
 const optionalPath = z.string().max(512).optional();
@@ -30,8 +29,8 @@ const optionsSchema = z.object({
 	removeMembersWhoLeft: z.boolean().default(false),
 	skipMergeValidation: z.boolean().default(false),
 	dryRun: z.boolean().default(false),
-	maxProfiles: z.number().int().min(1).max(100_000_000).default(DEFAULT_MAX_PROFILES),
-	maxConcurrency: z.number().int().min(1).max(10).default(DEFAULT_MAX_CONCURRENCY),
+	maxProfiles: z.number().int().min(MAX_PROFILES.min).max(MAX_PROFILES.max).default(MAX_PROFILES.default),
+	maxConcurrency: z.number().int().min(MAX_CONCURRENCY.min).max(MAX_CONCURRENCY.max).default(MAX_CONCURRENCY.default),
 	retry: z
 		.object({
 			maxTries: z.number().int().min(1).max(20),

@@ -6,7 +6,6 @@ import { mappingProperties } from './mapping';
 import { optionsProperties } from './options';
 import { segmentProperties } from './segments';
 
-export { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_PROFILES } from './options';
 
 /** Every parameter of the node, in the order the editor shows them. */
 export const properties: INodeProperties[] = [

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-export const DEFAULT_MAX_PROFILES = 1_000_000;
-export const DEFAULT_MAX_CONCURRENCY = 10;
+import { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_PROFILES, MAX_CONCURRENCY, MAX_PROFILES } from '../core/limits';
+
 
 export const optionsProperties: INodeProperties[] = [
 	{
@@ -41,15 +41,15 @@ export const optionsProperties: INodeProperties[] = [
 				displayName: 'Max Concurrency',
 				name: 'maxConcurrency',
 				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 10 },
+				typeOptions: { minValue: MAX_CONCURRENCY.min, maxValue: MAX_CONCURRENCY.max },
 				default: DEFAULT_MAX_CONCURRENCY,
-				description: 'How many requests to Mailchimp may be in flight at once (1 to 10)',
+				description: `How many requests to Mailchimp may be in flight at once (${MAX_CONCURRENCY.min} to ${MAX_CONCURRENCY.max})`,
 			},
 			{
 				displayName: 'Max Profiles',
 				name: 'maxProfiles',
 				type: 'number',
-				typeOptions: { minValue: 1 },
+				typeOptions: { minValue: MAX_PROFILES.min, maxValue: MAX_PROFILES.max },
 				default: DEFAULT_MAX_PROFILES,
 				description:
 					'The export stops with an error, before writing anything, when the input holds more profiles than this',

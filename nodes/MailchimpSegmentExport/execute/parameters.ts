@@ -5,7 +5,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { AttributeMapping, ExportOptions, SegmentSource, StatusIfNew } from '../core/types';
-import { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_PROFILES } from '../description';
+import { MAX_CONCURRENCY, MAX_PROFILES, type NumberLimit } from '../core/limits';
 import { ENCODING_NAMES, type FileEncoding, isFileEncoding } from '../input';
 import type { Authentication } from '../transport/request';
 import { asAuthentication } from './errors';
@@ -42,14 +42,7 @@ export function splitNames(value: unknown): string[] {
 	return [...new Set(names)];
 }
 
-function wholeNumber(
-	ctx: IExecuteFunctions,
-	value: unknown,
-	fallback: number,
-	name: string,
-	min: number,
-	max: number,
-): number {
+function wholeNumber(ctx: IExecuteFunctions, value: unknown, { min, max, default: fallback }: NumberLimit, name: string): number {
 	if (value === undefined || value === null || value === '') return fallback;
 	const number = typeof value === 'number' ? value : Number(value);
 	if (!Number.isInteger(number) || number < min || number > max) {
@@ -165,8 +158,8 @@ export function readParameters(ctx: IExecuteFunctions): NodeParameters {
 			removeMembersWhoLeft: extra.removeMembersWhoLeft === true,
 			skipMergeValidation: extra.skipMergeValidation === true,
 			dryRun: extra.dryRun === true,
-			maxProfiles: wholeNumber(ctx, extra.maxProfiles, DEFAULT_MAX_PROFILES, 'Max Profiles', 1, Number.MAX_SAFE_INTEGER),
-			maxConcurrency: wholeNumber(ctx, extra.maxConcurrency, DEFAULT_MAX_CONCURRENCY, 'Max Concurrency', 1, 10),
+			maxProfiles: wholeNumber(ctx, extra.maxProfiles, MAX_PROFILES, 'Max Profiles'),
+			maxConcurrency: wholeNumber(ctx, extra.maxConcurrency, MAX_CONCURRENCY, 'Max Concurrency'),
 		},
 	};
 }

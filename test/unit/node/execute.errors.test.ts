@@ -100,6 +100,14 @@ describe('execute: errors', () => {
 		await expect(run).rejects.toMatchObject({ message: 'Max Concurrency must be a whole number from 1 to 10' });
 	});
 
+	it('maxProfiles over the limit is named as the panel names it, not as an internal option', async () => {
+		const run = runNode({ items, credentials: credentials(), params: { audience: audience(listId), options: { maxProfiles: 200_000_000 } } });
+		await expect(run).rejects.toMatchObject({
+			message: 'Max Profiles must be a whole number from 1 to 100000000',
+			description: expect.stringContaining('Options > Max Profiles'),
+		});
+	});
+
 	it('a cancelled execution stops the export', async () => {
 		const controller = new AbortController();
 		controller.abort();
