@@ -282,8 +282,8 @@ export class ProfileMapper {
 	/**
 	 * A 32-bit fingerprint of the row's identity (its email and segments): pass 2 checks that the
 	 * row it sends is the one pass 1 planned. The values are left out: hashing every character of
-	 * every row cost a tenth of the export's CPU, and n8n's items and binary files do not change
-	 * between the two reads.
+	 * every row is a real share of the export's CPU, and n8n's items and binary files do not
+	 * change between the two reads.
 	 */
 	fingerprint(out: MappedProfile): number {
 		let h = fnv(0x811c9dc5, out.key);

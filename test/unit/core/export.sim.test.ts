@@ -1,4 +1,5 @@
-// The export against the Mailchimp simulator: the "Done when" list.
+// The export against the Mailchimp simulator: batches of 500, statuses never changed, tags per
+// segment, compliance states, faults and cancellation, each ending in the exact audience.
 import { sleepWithAbort } from 'n8n-workflow';
 
 import {
