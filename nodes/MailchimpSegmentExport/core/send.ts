@@ -13,6 +13,7 @@ import {
 	updateSegmentMembers,
 } from './client';
 import { absenceReason, lookUpMembers } from './confirm';
+import { emailKey } from './email';
 import { RequestFailedError } from './errors';
 import { MemberState, type MemberIndex, forEachRow } from './plan';
 import { Outcome, type ProfileMapper, newMappedProfile } from './profile';
@@ -175,7 +176,7 @@ export class Sender {
 		for (const m of batch) byKey.set(m.key, m);
 		const take = (email: string | undefined): BatchMember | undefined => {
 			if (email === undefined) return undefined;
-			const key = email.trim().toLowerCase();
+			const key = emailKey(email.trim());
 			const m = byKey.get(key);
 			if (m !== undefined) byKey.delete(key);
 			return m;
@@ -259,7 +260,7 @@ export class Sender {
 			buffer.emails.push(email);
 			buffer.ords.push(ord);
 			const tagId = this.ctx.targets[segments[i]].tagId;
-			if (tagIds !== undefined && tagId !== null && tagIds.includes(tagId)) buffer.hadTag.add(email.toLowerCase());
+			if (tagIds !== undefined && tagId !== null && tagIds.includes(tagId)) buffer.hadTag.add(emailKey(email));
 			if (buffer.emails.length === MAX_BATCH) this.flushTag(segments[i]);
 		}
 	}
@@ -294,17 +295,17 @@ export class Sender {
 	private async tagged(target: TagTarget, tagId: number, buffer: TagBuffer, result: SegmentUpdateResult): Promise<void> {
 		const failed = new Set<string>();
 		for (const e of result.errors) {
-			for (const email of e.email_addresses) failed.add(email.trim().toLowerCase());
+			for (const email of e.email_addresses) failed.add(emailKey(email.trim()));
 			this.tagFailed(buffer, e.email_addresses, () => `In the audience, but not tagged "${target.name}": ${e.error ?? 'Mailchimp did not add the tag'}`);
 		}
-		const listed = result.members_added === undefined ? undefined : new Set(result.members_added.map((m) => m.email_address.trim().toLowerCase()));
-		const rest = buffer.emails.filter((email) => !failed.has(email.toLowerCase()));
+		const listed = result.members_added === undefined ? undefined : new Set(result.members_added.map((m) => emailKey(m.email_address.trim())));
+		const rest = buffer.emails.filter((email) => !failed.has(emailKey(email)));
 		const allAdded = listed === undefined && result.total_added !== undefined && result.total_added >= rest.length;
 		const unsure = allAdded
 			? []
-			: rest.filter((email) => !buffer.hadTag.has(email.toLowerCase()) && (listed === undefined || !listed.has(email.toLowerCase())));
+			: rest.filter((email) => !buffer.hadTag.has(emailKey(email)) && (listed === undefined || !listed.has(emailKey(email))));
 		// Members the upsert answer showed with the tag already are counted apart from those tagged now.
-		const hadIt = rest.filter((email) => buffer.hadTag.has(email.toLowerCase())).length;
+		const hadIt = rest.filter((email) => buffer.hadTag.has(emailKey(email))).length;
 		target.added += rest.length - unsure.length - hadIt;
 		target.alreadyTagged += hadIt;
 		if (unsure.length === 0) return;
@@ -320,21 +321,21 @@ export class Sender {
 			if (presence.kind === 'unknown') this.ctx.report.partial = true;
 			untagged.push(email);
 			reasons.set(
-				email.toLowerCase(),
+				emailKey(email),
 				presence.kind === 'present'
 					? `In the audience, but not tagged "${target.name}": Mailchimp did not add the tag and did not say why`
 					: `Not tagged "${target.name}": ${absenceReason(presence)}`,
 			);
 		});
-		this.tagFailed(buffer, untagged, (email) => reasons.get(email.toLowerCase()) ?? '');
+		this.tagFailed(buffer, untagged, (email) => reasons.get(emailKey(email)) ?? '');
 	}
 
 	/** Rejects the members of a tag call that did not get the tag. */
 	private tagFailed(buffer: TagBuffer, emails: readonly string[], reasonOf: (email: string) => string): void {
 		const { index, report } = this.ctx;
-		const wanted = new Set(emails.map((e) => e.trim().toLowerCase()));
+		const wanted = new Set(emails.map((e) => emailKey(e.trim())));
 		for (let i = 0; i < buffer.emails.length; i++) {
-			if (!wanted.has(buffer.emails[i].toLowerCase())) continue;
+			if (!wanted.has(emailKey(buffer.emails[i]))) continue;
 			const ord = buffer.ords[i];
 			if (index.state[ord] === MemberState.Rejected) continue;
 			index.state[ord] = MemberState.Rejected;

@@ -10,6 +10,7 @@ import {
 	listStaticSegments,
 	updateSegmentMembers,
 } from './client';
+import { emailKey } from './email';
 import { ExportError, RequestFailedError } from './errors';
 import type { MemberIndex } from './plan';
 import type { Report } from './report';
@@ -122,7 +123,7 @@ export async function removeMembersWhoLeft(
 			if (page.emails.length === 0) break;
 			offset += page.emails.length;
 			for (const email of page.emails) {
-				const ord = index.find(email.trim().toLowerCase());
+				const ord = index.find(emailKey(email.trim()));
 				if (ord < 0 || !index.hasSegment(ord, target.segment)) leaving.push(email);
 			}
 		}
