@@ -6,13 +6,13 @@
 import { z } from 'zod';
 
 import { ExportError, RequestFailedError } from './errors';
+import { LIST_ID_RE } from './limits';
 import { isThrottling403, problemText } from './runner';
 import type { ApiResponse, AudiencePage, MergeFieldDefinition, RequestFn } from './types';
 
 export const PAGE_SIZE = 1000;
 export const MAX_BATCH = 500;
 
-const LIST_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function checkListId(listId: string): string {
 	if (typeof listId !== 'string' || !LIST_ID_RE.test(listId)) {

@@ -1,5 +1,5 @@
-// The limits and defaults of the export's numeric options: the one place the node's panel, the
-// parameter reader and the option check take them from.
+// The limits and defaults of the export's options: the one place the node's panel, the parameter
+// reader, the option check and the client take them from.
 
 export interface NumberLimit {
 	min: number;
@@ -17,3 +17,7 @@ export const MAX_PROFILES: NumberLimit = { min: 1, max: 100_000_000, default: DE
 
 /** Requests in flight at once: Mailchimp allows 10 simultaneous connections per account. */
 export const MAX_CONCURRENCY: NumberLimit = { min: 1, max: 10, default: DEFAULT_MAX_CONCURRENCY };
+
+/** A Mailchimp audience (list) id: letters and digits (Mailchimp's are 10 hex digits), `_` or `-`. */
+export const LIST_ID_PATTERN = '^[A-Za-z0-9_-]{1,64}$';
+export const LIST_ID_RE = new RegExp(LIST_ID_PATTERN);

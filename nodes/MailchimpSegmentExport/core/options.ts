@@ -3,7 +3,7 @@
 import { z } from 'zod';
 
 import { ExportError } from './errors';
-import { MAX_CONCURRENCY, MAX_PROFILES } from './limits';
+import { LIST_ID_RE, MAX_CONCURRENCY, MAX_PROFILES } from './limits';
 import { DEFAULT_RETRY } from './runner';
 import type { ExportOptions, RetryPolicy } from './types';
 
@@ -12,7 +12,7 @@ const path = z.string().trim().min(1).max(512);
 const optionalPath = z.string().max(512).optional();
 
 const optionsSchema = z.object({
-	listId: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'letters and digits only'),
+	listId: z.string().trim().regex(LIST_ID_RE, 'letters and digits only'),
 	mapping: z.object({
 		email: path,
 		firstName: optionalPath,

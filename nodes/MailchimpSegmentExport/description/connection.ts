@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { LIST_ID_PATTERN } from '../core/limits';
+
 /** How the node signs in, and which audience it writes to. */
 export const connectionProperties: INodeProperties[] = [
 	{
@@ -40,7 +42,7 @@ export const connectionProperties: INodeProperties[] = [
 					{
 						type: 'regex',
 						properties: {
-							regex: '^[a-zA-Z0-9]+$',
+							regex: LIST_ID_PATTERN,
 							errorMessage: 'An audience ID has only letters and digits, e.g. a1b2c3d4e5',
 						},
 					},
