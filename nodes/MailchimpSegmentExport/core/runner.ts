@@ -1,10 +1,13 @@
-// Every Mailchimp request goes through here: a pool of at most `maxConcurrency` requests
-// (Mailchimp allows 10 simultaneous connections per key, shared with other apps), retries with
-// exponential backoff and full jitter (or the Retry-After asked, when longer) on 429, throttling
-// 403, 5xx and network errors, counting of calls and retries, and cancellation. This is where a
-// 429 is retried.
+// Every Mailchimp request goes through here: at most `maxConcurrency` requests at once (Mailchimp
+// allows 10 simultaneous connections per account, shared with other exports and apps), fewer while
+// Mailchimp throttles (pool.ts halves the limit on a throttling refusal and raises it again after
+// answers that were not), retries with exponential backoff and full jitter (or the Retry-After
+// asked, when longer) on 429, throttling 403, 5xx and network errors, counting of calls and
+// retries, and cancellation. This is where a 429 is retried: a throttling refusal has a larger
+// budget of tries than a real failure, and a request waits out its backoff without a slot.
 
 import { ExportCancelledError, RequestFailedError } from './errors';
+import { Pool } from './pool';
 import type { ApiRequest, ApiResponse, RequestFn, RetryPolicy, SleepFn } from './types';
 
 export const DEFAULT_RETRY: RetryPolicy = { maxTries: 6, baseDelayMs: 1000, maxDelayMs: 30000 };
@@ -66,10 +69,19 @@ export function retryAfterMs(response: ApiResponse, now: number): number | undef
 	return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, Math.ceil(ms)));
 }
 
-export function isRetryable(response: ApiResponse): boolean {
-	const s = response.status;
-	return s === 429 || s >= 500 || (s === 403 && isThrottling403(response.body));
+/** Mailchimp refused for too many connections at once: a 429, or a 403 that is throttling. */
+export function isThrottling(response: ApiResponse): boolean {
+	return response.status === 429 || (response.status === 403 && isThrottling403(response.body));
 }
+
+export function isRetryable(response: ApiResponse): boolean {
+	return response.status >= 500 || isThrottling(response);
+}
+
+/** Tries a request refused for throttling may take in all, as a multiple of `maxTries`. */
+export const THROTTLED_TRIES_FACTOR = 3;
+
+type Outcome = { response: ApiResponse } | { failure: string; status?: number; asked?: number; throttled: boolean };
 
 export class Runner {
 	/** HTTP requests sent, retries included. */
@@ -78,8 +90,7 @@ export class Runner {
 	retries = 0;
 	/** Calls accepted and not finished (waiting for a slot, in flight or backing off). */
 	private pending = 0;
-	private active = 0;
-	private readonly slotWaiters: Array<() => void> = [];
+	private readonly pool: Pool;
 	private readonly drainWaiters: Array<{ below: number; resolve: () => void }> = [];
 	private readonly random: () => number;
 	readonly maxConcurrency: number;
@@ -90,6 +101,7 @@ export class Runner {
 	) {
 		this.random = options.random ?? Math.random;
 		this.maxConcurrency = Math.max(1, Math.min(10, Math.floor(options.maxConcurrency)));
+		this.pool = new Pool(this.maxConcurrency, options.signal);
 	}
 
 	get cancelled(): boolean {
@@ -105,6 +117,11 @@ export class Runner {
 		return this.pending;
 	}
 
+	/** Requests allowed in flight now: maxConcurrency, less while Mailchimp throttles. */
+	get limit(): number {
+		return this.pool.limit;
+	}
+
 	/** Resolves when fewer than `below` calls are pending (back-pressure for whoever produces calls). */
 	whenBelow(below: number): Promise<void> {
 		if (this.pending < below) return Promise.resolve();
@@ -112,38 +129,19 @@ export class Runner {
 	}
 
 	/**
-	 * Sends one request with retries, at most `maxConcurrency` at once. Resolves with the answer
-	 * (2xx, or a 4xx that is not retried); rejects with RequestFailedError when the tries are used
-	 * up, ExportCancelledError when the export is cancelled.
+	 * Sends one request with retries, at most `limit` at once. Resolves with the answer (2xx, or a
+	 * 4xx that is not retried); rejects with RequestFailedError when the tries are used up,
+	 * ExportCancelledError when the export is cancelled.
 	 */
 	readonly call = async (request: ApiRequest): Promise<ApiResponse> => {
 		this.pending++;
 		try {
-			await this.acquire();
-			try {
-				return await this.sendWithRetries(request);
-			} finally {
-				this.release();
-			}
+			return await this.sendWithRetries(request);
 		} finally {
 			this.pending--;
 			this.notifyDrain();
 		}
 	};
-
-	private acquire(): Promise<void> {
-		if (this.active < this.maxConcurrency) {
-			this.active++;
-			return Promise.resolve();
-		}
-		return new Promise((resolve) => this.slotWaiters.push(resolve));
-	}
-
-	private release(): void {
-		const next = this.slotWaiters.shift();
-		if (next !== undefined) next();
-		else this.active--;
-	}
 
 	private notifyDrain(): void {
 		for (let i = this.drainWaiters.length - 1; i >= 0; i--) {
@@ -162,31 +160,35 @@ export class Runner {
 		return Math.floor(this.random() * ceiling);
 	}
 
+	/**
+	 * A failure that is not throttling counts against `maxTries`; throttling refusals ("too many
+	 * connections right now") only against THROTTLED_TRIES_FACTOR times as many tries in all, so an
+	 * export sharing the account waits for its turn instead of giving up. A request gives its slot
+	 * back while it waits, so a lowered limit really means fewer connections.
+	 */
 	private async sendWithRetries(request: ApiRequest): Promise<ApiResponse> {
 		const maxTries = Math.max(1, this.options.retry.maxTries);
-		for (let attempt = 1; ; attempt++) {
-			this.throwIfCancelled();
-			this.apiCalls++;
-			let failure: string;
-			let status: number | undefined;
-			let asked: number | undefined;
+		const maxThrottledTries = maxTries * THROTTLED_TRIES_FACTOR;
+		let failures = 0;
+		for (let tries = 1; ; tries++) {
+			const slot = await this.pool.acquire();
+			let outcome: Outcome;
 			try {
-				const response = await this.request(request);
-				if (!isRetryable(response)) return response;
-				status = response.status;
-				asked = retryAfterMs(response, Date.now());
-				const text = problemText(response.body);
-				failure = `Mailchimp answered HTTP ${response.status}${text ? ` (${text})` : ''}`;
-			} catch (error) {
-				const message = error instanceof Error ? error.message : String(error);
-				failure = `No answer from Mailchimp (${redact(message).slice(0, 200)})`;
+				this.apiCalls++;
+				outcome = await this.send(request);
+				if ('failure' in outcome && outcome.throttled) this.pool.throttled(slot);
+				else this.pool.answered();
+			} finally {
+				this.pool.release();
 			}
-			if (attempt >= maxTries) {
-				throw new RequestFailedError(`${failure}, ${maxTries} tries`, status);
+			if (!('failure' in outcome)) return outcome.response;
+			if (!outcome.throttled) failures++;
+			if (failures >= maxTries || tries >= maxThrottledTries) {
+				throw new RequestFailedError(`${outcome.failure}, ${tries} tries`, outcome.status);
 			}
 			this.throwIfCancelled();
 			// The sleep rejects only when the export is cancelled.
-			const wait = Math.max(this.backoffMs(attempt), asked ?? 0);
+			const wait = Math.max(this.backoffMs(tries), outcome.asked ?? 0);
 			const slept = await this.options.sleep(wait, this.options.signal).then(
 				() => true,
 				() => false,
@@ -194,5 +196,23 @@ export class Runner {
 			if (!slept) throw new ExportCancelledError();
 			this.retries++;
 		}
+	}
+
+	private async send(request: ApiRequest): Promise<Outcome> {
+		let response: ApiResponse;
+		try {
+			response = await this.request(request);
+		} catch (error) {
+			const message = error instanceof Error ? error.message : String(error);
+			return { failure: `No answer from Mailchimp (${redact(message).slice(0, 200)})`, throttled: false };
+		}
+		if (!isRetryable(response)) return { response };
+		const text = problemText(response.body);
+		return {
+			failure: `Mailchimp answered HTTP ${response.status}${text ? ` (${text})` : ''}`,
+			status: response.status,
+			asked: retryAfterMs(response, Date.now()),
+			throttled: isThrottling(response),
+		};
 	}
 }
