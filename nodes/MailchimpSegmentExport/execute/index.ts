@@ -21,7 +21,7 @@ export async function executeExport(this: IExecuteFunctions): Promise<INodeExecu
 		const parameters = readParameters(this);
 		credentials = await this.getCredentials<ICredentialDataDecryptedObject>(credentialTypeFor(parameters.authentication));
 		// Refuses before any request unless the credential's consent toggle is on.
-		const request = await createRequestFn(this, parameters.authentication, { requireConsent: true });
+		const request = await createRequestFn(this, parameters.authentication, { requireConsent: true, credentials });
 
 		const seen = new FilesSeen();
 		const source: ProfileSource =

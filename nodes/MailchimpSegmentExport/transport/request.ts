@@ -32,6 +32,8 @@ export interface RequestFnOptions {
 	timeoutMs?: number;
 	/** Refuse (before any request) unless the credential's consent toggle is on. Set it for exports. */
 	requireConsent?: boolean;
+	/** The credential, when the caller has read it already (it is then not read again). */
+	credentials?: ICredentialDataDecryptedObject;
 }
 
 /** The n8n credential type behind each authentication choice. */
@@ -146,7 +148,7 @@ export async function createRequestFn(
 ): Promise<RequestFn> {
 	const credentialType = credentialTypeFor(authentication);
 	const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-	const credentials = await ctx.getCredentials(credentialType);
+	const credentials = opts.credentials ?? (await ctx.getCredentials<ICredentialDataDecryptedObject>(credentialType));
 	const secrets = secretsOf(credentials);
 
 	let root: string;

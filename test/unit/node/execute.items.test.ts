@@ -1,7 +1,8 @@
 // execute with one profile per input item, against the Mailchimp simulator.
 
+import { MailchimpSegmentExport } from '../../../nodes/MailchimpSegmentExport/MailchimpSegmentExport.node';
 import { start, type Simulator } from '../../simulator/server';
-import { apiKeyCredentials, audience, runNode, API_KEY_CREDENTIAL } from './context';
+import { apiKeyCredentials, audience, createExecuteContext, runNode, API_KEY_CREDENTIAL } from './context';
 
 let sim: Simulator;
 let listId: string;
@@ -175,6 +176,14 @@ describe('execute: input items', () => {
 		expect(summary[0].json).toMatchObject({ dryRun: true, profilesIn: 2 });
 		expect(sim.state.member(listId, 'ann@example.com')).toBeUndefined();
 		expect(sim.state.requestLog.every((entry) => entry.method === 'GET')).toBe(true);
+	});
+
+	it('reads the credential once per execution, however many requests it sends', async () => {
+		const context = createExecuteContext({ items: profiles, credentials: credentials(), params: { audience: audience(listId) } });
+		const read = jest.spyOn(context, 'getCredentials');
+		await new MailchimpSegmentExport().execute.call(context);
+		expect(sim.state.requestLog.length).toBeGreaterThan(3);
+		expect(read).toHaveBeenCalledTimes(1);
 	});
 
 	it('says in the output pane when rows were rejected, and for a dry run', async () => {
