@@ -1,8 +1,27 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import { getMergeFields as fetchMergeFields, listStaticSegments } from '../core';
+import type { RequestFn } from '../core/types';
 import { asAuthentication, toNodeError } from '../execute/errors';
 import { createRequestFn } from '../transport/request';
+
+/**
+ * The options `load` makes from the chosen audience; none while no audience is chosen. Errors
+ * come out as n8n errors with Mailchimp's reason.
+ */
+async function fromAudience(
+	ctx: ILoadOptionsFunctions,
+	load: (request: RequestFn, listId: string) => Promise<INodePropertyOptions[]>,
+): Promise<INodePropertyOptions[]> {
+	const listId = ctx.getNodeParameter('audience', '', { extractValue: true }) as string;
+	if (typeof listId !== 'string' || listId.trim() === '') return [];
+	try {
+		const request = await createRequestFn(ctx, asAuthentication(ctx.getNodeParameter('authentication', 'apiKey')));
+		return await load(request, listId.trim());
+	} catch (error) {
+		throw toNodeError(ctx.getNode(), error);
+	}
+}
 
 /** Merge fields that have their own parameter: Email Field, First Name Field, Last Name Field. */
 const OWN_PARAMETER = new Set(['EMAIL', 'FNAME', 'LNAME']);
@@ -13,21 +32,15 @@ const OWN_PARAMETER = new Set(['EMAIL', 'FNAME', 'LNAME']);
  * and mapping one twice would stop the export.
  */
 export async function getMergeFields(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const listId = this.getNodeParameter('audience', '', { extractValue: true }) as string;
-	if (typeof listId !== 'string' || listId.trim() === '') return [];
-	try {
-		const request = await createRequestFn(this, asAuthentication(this.getNodeParameter('authentication', 'apiKey')));
-		const fields = await fetchMergeFields(request, listId.trim());
-		return fields
+	return await fromAudience(this, async (request, listId) =>
+		(await fetchMergeFields(request, listId))
 			.filter((field) => !OWN_PARAMETER.has(field.tag))
 			.map((field) => ({
 				name: `${field.name} (${field.tag}, ${field.type})`,
 				value: field.tag,
 				description: describeField(field),
-			}));
-	} catch (error) {
-		throw toNodeError(this.getNode(), error);
-	}
+			})),
+	);
 }
 
 /** What a person needs to know to map a field: required, its choices, the shape of an address. */
@@ -47,15 +60,9 @@ export function describeField(field: { type: string; required: boolean; options?
  * name). Names that are not tags yet go in New Segments to Export.
  */
 export async function getTags(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const listId = this.getNodeParameter('audience', '', { extractValue: true }) as string;
-	if (typeof listId !== 'string' || listId.trim() === '') return [];
-	try {
-		const request = await createRequestFn(this, asAuthentication(this.getNodeParameter('authentication', 'apiKey')));
-		const tags = await listStaticSegments(request, listId.trim());
-		return tags
+	return await fromAudience(this, async (request, listId) =>
+		(await listStaticSegments(request, listId))
 			.map((tag) => ({ name: tag.name, value: tag.name }))
-			.sort((a, b) => a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }));
-	} catch (error) {
-		throw toNodeError(this.getNode(), error);
-	}
+			.sort((a, b) => a.name.localeCompare(b.name, 'en', { sensitivity: 'base' })),
+	);
 }
