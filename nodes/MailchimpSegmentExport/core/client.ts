@@ -6,7 +6,7 @@
 import { z } from 'zod';
 
 import { ExportError, RequestFailedError } from './errors';
-import { LIST_ID_RE } from './limits';
+import { LIST_ID_RE } from './options';
 import { isThrottling403, problemText } from './runner';
 import type { ApiResponse, AudiencePage, MergeFieldDefinition, RequestFn } from './types';
 

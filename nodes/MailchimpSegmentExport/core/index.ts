@@ -6,5 +6,4 @@ export { ExportCancelledError, ExportError } from './errors';
 export { runExport } from './exportSegments';
 export type { ExportProgress, ProgressFn } from './progress';
 export { listAudiences, getMergeFields, getList, listStaticSegments } from './client';
-export { DEFAULT_RETRY } from './runner';
-export { MAX_CONCURRENCY, MAX_PROFILES } from './limits';
+export { DEFAULT_RETRY, MAX_CONCURRENCY, MAX_PROFILES, OptionError } from './options';

@@ -10,11 +10,11 @@ import { ExportCancelledError, RequestFailedError } from './errors';
 import { Pool } from './pool';
 import type { ApiRequest, ApiResponse, RequestFn, RetryPolicy, SleepFn } from './types';
 
-export const DEFAULT_RETRY: RetryPolicy = { maxTries: 6, baseDelayMs: 1000, maxDelayMs: 30000 };
 /** The longest Retry-After honoured: a longer one is waited this long. */
 export const MAX_RETRY_AFTER_MS = 300_000;
 
 export interface RunnerOptions {
+	/** Checked by checkOptions (MAX_CONCURRENCY in core/options.ts). */
 	maxConcurrency: number;
 	retry: RetryPolicy;
 	sleep: SleepFn;
@@ -100,7 +100,7 @@ export class Runner {
 		private readonly options: RunnerOptions,
 	) {
 		this.random = options.random ?? Math.random;
-		this.maxConcurrency = Math.max(1, Math.min(10, Math.floor(options.maxConcurrency)));
+		this.maxConcurrency = options.maxConcurrency;
 		this.pool = new Pool(this.maxConcurrency, options.signal);
 	}
 

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { LIST_ID_PATTERN } from '../core/limits';
+import { LIST_ID_PATTERN } from '../core/options';
 
 /** How the node signs in, and which audience it writes to. */
 export const connectionProperties: INodeProperties[] = [

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_PROFILES, MAX_CONCURRENCY, MAX_PROFILES } from '../core/limits';
+import { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_PROFILES, MAX_CONCURRENCY, MAX_PROFILES } from '../core/options';
 
 
 export const optionsProperties: INodeProperties[] = [

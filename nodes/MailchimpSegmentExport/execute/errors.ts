@@ -8,15 +8,10 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { ExportCancelledError, ExportError } from '../core';
+import { ExportCancelledError, ExportError, OptionError } from '../core';
 import { InputFileError } from '../input';
 import { ConnectionError, messageOf, scrubSecrets } from '../transport/connection';
-import type { Authentication } from '../transport/request';
-
-/** The `authentication` parameter as the transport's Authentication. */
-export function asAuthentication(value: unknown): Authentication {
-	return value === 'oAuth2' ? 'oAuth2' : 'apiKey';
-}
+import { optionPanelName } from './parameters';
 
 export interface ErrorContext {
 	secrets?: string[];
@@ -43,6 +38,12 @@ export function toNodeError(
 			description: done
 				? `${done.exported} of ${done.profilesIn} profiles had been exported when the execution was stopped. Run the node again to finish: profiles already in the audience are updated, not duplicated.`
 				: 'The execution was stopped before the export finished. Run the node again to finish it.',
+		});
+	}
+	const panelName = error instanceof OptionError ? optionPanelName(error.option) : undefined;
+	if (error instanceof OptionError && panelName !== undefined) {
+		return new NodeOperationError(node, `${panelName} ${error.problem}`, {
+			description: scrub(`It is ${JSON.stringify(error.value)}. Change it under Options > ${panelName}.`),
 		});
 	}
 	if (error instanceof ExportError) {

@@ -1,14 +1,15 @@
 // Reads the node's parameters once (from item 0: they describe the export, not an item) and
-// turns them into the core's ExportOptions plus where the profiles come from.
+// turns them into the core's ExportOptions plus where the profiles come from. The options' limits
+// and their check live in core/options.ts; this file only renames n8n's parameters and names a
+// refused option as the panel does (optionPanelName).
 
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { AttributeMapping, ExportOptions, SegmentSource, StatusIfNew } from '../core/types';
-import { MAX_CONCURRENCY, MAX_PROFILES, type NumberLimit } from '../core/limits';
+import { MAX_CONCURRENCY, MAX_PROFILES } from '../core/options';
 import { ENCODING_NAMES, type FileEncoding, isFileEncoding } from '../input';
 import type { Authentication } from '../transport/request';
-import { asAuthentication } from './errors';
 
 export type FileFormat = 'csv' | 'ndjson';
 
@@ -23,6 +24,11 @@ export interface NodeParameters {
 }
 
 const STATUSES: StatusIfNew[] = ['subscribed', 'pending', 'transactional', 'audienceDefault'];
+
+/** The `authentication` parameter as the transport's Authentication. */
+export function asAuthentication(value: unknown): Authentication {
+	return value === 'oAuth2' ? 'oAuth2' : 'apiKey';
+}
 
 function text(value: unknown): string {
 	return typeof value === 'string' ? value.trim() : value === undefined || value === null ? '' : String(value).trim();
@@ -42,15 +48,25 @@ export function splitNames(value: unknown): string[] {
 	return [...new Set(names)];
 }
 
-function wholeNumber(ctx: IExecuteFunctions, value: unknown, { min, max, default: fallback }: NumberLimit, name: string): number {
+/**
+ * A number parameter as a number (an expression may give text); left empty: `fallback`. What is
+ * no number is passed on as it is, for core/options.ts to refuse naming the value.
+ */
+function numberOf(value: unknown, fallback: number): number {
 	if (value === undefined || value === null || value === '') return fallback;
 	const number = typeof value === 'number' ? value : Number(value);
-	if (!Number.isInteger(number) || number < min || number > max) {
-		throw new NodeOperationError(ctx.getNode(), `${name} must be a whole number from ${min} to ${max}`, {
-			description: `It is ${JSON.stringify(value)}. Change it under Options > ${name}.`,
-		});
-	}
-	return number;
+	return (Number.isNaN(number) ? value : number) as number;
+}
+
+/** Where the user finds each core option that is set under Options, as the panel names it. */
+const OPTION_PANEL_NAMES: Record<string, string> = {
+	maxProfiles: 'Max Profiles',
+	maxConcurrency: 'Max Concurrency',
+};
+
+/** The panel's name of a core option path ("maxProfiles": "Max Profiles"), if it is under Options. */
+export function optionPanelName(option: string): string | undefined {
+	return OPTION_PANEL_NAMES[option];
 }
 
 function attributesOf(ctx: IExecuteFunctions, value: unknown): AttributeMapping[] {
@@ -158,8 +174,8 @@ export function readParameters(ctx: IExecuteFunctions): NodeParameters {
 			removeMembersWhoLeft: extra.removeMembersWhoLeft === true,
 			skipMergeValidation: extra.skipMergeValidation === true,
 			dryRun: extra.dryRun === true,
-			maxProfiles: wholeNumber(ctx, extra.maxProfiles, MAX_PROFILES, 'Max Profiles'),
-			maxConcurrency: wholeNumber(ctx, extra.maxConcurrency, MAX_CONCURRENCY, 'Max Concurrency'),
+			maxProfiles: numberOf(extra.maxProfiles, MAX_PROFILES.default),
+			maxConcurrency: numberOf(extra.maxConcurrency, MAX_CONCURRENCY.default),
 		},
 	};
 }

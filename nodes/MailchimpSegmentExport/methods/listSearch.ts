@@ -1,7 +1,8 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import { listAudiences } from '../core';
-import { asAuthentication, toNodeError } from '../execute/errors';
+import { toNodeError } from '../execute/errors';
+import { asAuthentication } from '../execute/parameters';
 import { createRequestFn } from '../transport/request';
 
 /** Audiences per page of the "From List" picker. */

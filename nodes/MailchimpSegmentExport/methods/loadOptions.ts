@@ -2,7 +2,8 @@ import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import { getMergeFields as fetchMergeFields, listStaticSegments } from '../core';
 import type { RequestFn } from '../core/types';
-import { asAuthentication, toNodeError } from '../execute/errors';
+import { toNodeError } from '../execute/errors';
+import { asAuthentication } from '../execute/parameters';
 import { createRequestFn } from '../transport/request';
 
 /**

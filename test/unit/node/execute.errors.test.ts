@@ -108,6 +108,14 @@ describe('execute: errors', () => {
 		});
 	});
 
+	it('a Max Concurrency that is no number (an expression gave text) names the value', async () => {
+		const run = runNode({ items, credentials: credentials(), params: { audience: audience(listId), options: { maxConcurrency: 'many' } } });
+		await expect(run).rejects.toMatchObject({
+			message: 'Max Concurrency must be a whole number from 1 to 10',
+			description: 'It is "many". Change it under Options > Max Concurrency.',
+		});
+	});
+
 	it('a cancelled execution stops the export', async () => {
 		const controller = new AbortController();
 		controller.abort();
