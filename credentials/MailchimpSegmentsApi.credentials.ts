@@ -6,13 +6,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { API_KEY_ROOT_EXPRESSION } from '../nodes/MailchimpSegmentExport/transport/connection';
 import { baseUrlProperty, consentProperties } from './connectionProperties';
-
-// The API root for the credential test, computed inside n8n's expression engine. The key
-// must end in a data center (two letters, 1-3 digits) before any host is built from it;
-// a malformed key or Base URL points the test at a reserved `.invalid` name that says
-// what is wrong, so nothing is ever sent to a host the key chose.
-const API_ROOT = String.raw`={{ !/^\S+-[a-z]{2}[0-9]{1,3}$/.test(String($credentials.apiKey || '').trim()) ? 'https://the-api-key-must-end-in-a-data-center-such-as-us6.invalid' : String($credentials.baseUrl || '').trim() === '' ? 'https://' + String($credentials.apiKey).trim().split('-').pop() + '.api.mailchimp.com/3.0' : /^https?:\/\/[^\s/?#@]+[^\s?#@]*$/i.test(String($credentials.baseUrl).trim()) ? String($credentials.baseUrl).trim().replace(/\/+$/, '') : 'https://the-base-url-must-be-an-http-or-https-address.invalid' }}`;
 
 export class MailchimpSegmentsApi implements ICredentialType {
 	name = 'mailchimpSegmentsApi';
@@ -52,7 +47,7 @@ export class MailchimpSegmentsApi implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			method: 'GET',
-			baseURL: API_ROOT,
+			baseURL: API_KEY_ROOT_EXPRESSION,
 			url: '/ping',
 		},
 	};

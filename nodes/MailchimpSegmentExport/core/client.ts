@@ -7,7 +7,8 @@ import { z } from 'zod';
 
 import { ExportError, RequestFailedError } from './errors';
 import { LIST_ID_RE } from './options';
-import { isThrottling403, problemText } from './runner';
+import { problemText } from './redact';
+import { isThrottling403 } from './runner';
 import type { ApiResponse, AudiencePage, MergeFieldDefinition, RequestFn } from './types';
 
 export const PAGE_SIZE = 1000;

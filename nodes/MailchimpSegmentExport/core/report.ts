@@ -3,7 +3,7 @@
 // skipped.duplicate (the count invariant).
 
 import { DRY_RUN_CHECKS } from './checks';
-import { redact } from './runner';
+import { redact } from './redact';
 import type { ExportResult, RejectedRow, SegmentReport } from './types';
 
 /**

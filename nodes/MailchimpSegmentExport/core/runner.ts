@@ -8,6 +8,7 @@
 
 import { ExportCancelledError, RequestFailedError } from './errors';
 import { Pool } from './pool';
+import { problemText, redact } from './redact';
 import type { ApiRequest, ApiResponse, RequestFn, RetryPolicy, SleepFn } from './types';
 
 /** The longest Retry-After honoured: a longer one is waited this long. */
@@ -23,26 +24,6 @@ export interface RunnerOptions {
 }
 
 const THROTTLE_WORDS = /simultaneous|too many|limit|throttl|rate|slow down|try again/i;
-// An API key (`<32 hex>-<dc>`) or a bare 32-hex OAuth token, an Authorization header value, the
-// user:password part of a URL, a secret in a query string.
-const KEY_LIKE =
-	/\b[0-9a-f]{32}(?:-[a-z]{2}\d{1,3})?\b|\b(?:bearer|oauth|apikey|basic)\s+\S+|\/\/[^\s/?#@]+@|\b(?:access_token|refresh_token|token|apikey|api_key|key|password|secret|client_secret)=[^&\s]+/gi;
-
-/** Text of a Mailchimp problem document (title and detail), without anything key-like. */
-export function problemText(body: unknown): string {
-	if (body === null || typeof body !== 'object') {
-		return typeof body === 'string' && body.trim() !== '' ? redact(body.trim()).slice(0, 200) : '';
-	}
-	const { title, detail } = body as { title?: unknown; detail?: unknown };
-	const parts = [title, detail].filter((p): p is string => typeof p === 'string' && p.trim() !== '');
-	// Redact before cutting: a key cut in half at the limit would no longer look like a key.
-	return redact(parts.join(': ')).slice(0, 500);
-}
-
-export function redact(text: string): string {
-	return text.replace(KEY_LIKE, '[redacted]');
-}
-
 /**
  * A 403 is a real permission problem when Mailchimp explains it (a problem document whose
  * detail is not about limits); a bare 403, or one about limits, is throttling under load.

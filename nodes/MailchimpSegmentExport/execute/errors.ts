@@ -10,7 +10,8 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { ExportCancelledError, ExportError, OptionError } from '../core';
 import { InputFileError } from '../input';
-import { ConnectionError, messageOf, scrubSecrets } from '../transport/connection';
+import { scrubSecrets } from '../core/redact';
+import { ConnectionError, messageOf } from '../transport/connection';
 import { optionPanelName } from './parameters';
 
 export interface ErrorContext {

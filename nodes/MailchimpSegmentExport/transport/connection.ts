@@ -2,8 +2,34 @@
 // Pure functions: no n8n import, no I/O. Every message here is safe to show: none of them
 // ever contains the API key or a token.
 
-/** A Mailchimp data center: two letters and one to three digits (`us6`, `us21`). */
-const DATA_CENTER = /^[a-z]{2}[0-9]{1,3}$/;
+/** A Mailchimp data center: two letters and one to three digits (`us6`, `us21`); the one definition. */
+export const DATA_CENTER_PATTERN = '[a-z]{2}[0-9]{1,3}';
+const DATA_CENTER = new RegExp(`^${DATA_CENTER_PATTERN}$`);
+
+/** Mailchimp's API origin for a data center; the API root is this plus API_VERSION_PATH. */
+function mailchimpApiOrigin(dataCenter: string): string {
+	return `https://${dataCenter}.api.mailchimp.com`;
+}
+const API_VERSION_PATH = '/3.0';
+
+/**
+ * What a pattern can say of validateBaseUrl's rule: http(s), a host, no user info, query or
+ * fragment. Used where only an expression can run (the credential's test request).
+ */
+const BASE_URL_SHAPE = String.raw`^https?:\/\/[^\s/?#@]+[^\s?#@]*$`;
+
+/**
+ * apiRootFromApiKey as an n8n expression, for the API-key credential's test request (it runs in
+ * n8n's expression engine, where nothing can be imported). A malformed key or Base URL points the
+ * test at a reserved `.invalid` name that says what is wrong, so nothing is ever sent to a host
+ * the key chose.
+ */
+export const API_KEY_ROOT_EXPRESSION =
+	"={{ " +
+	`!/^\\S+-${DATA_CENTER_PATTERN}$/.test(String($credentials.apiKey || '').trim()) ? 'https://the-api-key-must-end-in-a-data-center-such-as-us6.invalid'` +
+	` : String($credentials.baseUrl || '').trim() === '' ? '${mailchimpApiOrigin("' + String($credentials.apiKey).trim().split('-').pop() + '")}${API_VERSION_PATH}'` +
+	` : /${BASE_URL_SHAPE}/i.test(String($credentials.baseUrl).trim()) ? String($credentials.baseUrl).trim().replace(/\\/+$/, '')` +
+	" : 'https://the-base-url-must-be-an-http-or-https-address.invalid' }}";
 
 /** Where Mailchimp's OAuth2 metadata lives when no base URL replaces it. */
 export const MAILCHIMP_METADATA_URL = 'https://login.mailchimp.com/oauth2/metadata';
@@ -95,7 +121,7 @@ export function apiRootFromApiKey(credentials: ConnectionCredentials): string {
 	const override = baseUrlOverride(credentials);
 	// The key is checked even with a base URL: a key without a data center is not a key.
 	const dataCenter = dataCenterFromApiKey(credentials.apiKey);
-	return override ?? `https://${dataCenter}.api.mailchimp.com/3.0`;
+	return override ?? mailchimpApiOrigin(dataCenter) + API_VERSION_PATH;
 }
 
 /**
@@ -130,7 +156,7 @@ export function apiRootFromMetadata(metadata: unknown, baseUrl?: string): string
 			'Mailchimp\'s OAuth2 metadata has no valid data center (such as "us6"). Reconnect the credential; if it persists, use an API key.',
 		);
 	}
-	const expected = `https://${dataCenter}.api.mailchimp.com`;
+	const expected = mailchimpApiOrigin(dataCenter);
 	const endpoint = typeof answer.api_endpoint === 'string' ? answer.api_endpoint.replace(/\/+$/, '') : '';
 	if (endpoint !== expected) {
 		throw new ConnectionError(
@@ -138,7 +164,7 @@ export function apiRootFromMetadata(metadata: unknown, baseUrl?: string): string
 				'Nothing was sent there. If you use a proxy, set it as the credential\'s Base URL.',
 		);
 	}
-	return `${expected}/3.0`;
+	return expected + API_VERSION_PATH;
 }
 
 /** Refuses to go on unless the credential's data privacy and compliance notice is agreed to. */
@@ -170,30 +196,4 @@ export function secretsOf(credentials: SecretCredentials | undefined): string[] 
 export function messageOf(error: unknown): string {
 	if (error instanceof Error) return error.message;
 	return typeof error === 'string' ? error : 'Unknown error';
-}
-
-/**
- * Replaces every occurrence of each secret in `text` with `[redacted]`. Secrets shorter
- * than 4 characters are ignored (they would redact ordinary words); the parts of an API key
- * (the part before its data center) are redacted too.
- */
-export function scrubSecrets(text: string, secrets: ReadonlyArray<string | undefined | null>): string {
-	const needles = new Set<string>();
-	for (const secret of secrets) {
-		if (typeof secret !== 'string') continue;
-		const trimmed = secret.trim();
-		for (const candidate of [secret, trimmed, trimmed.replace(/-[a-z]{2}[0-9]{1,3}$/, '')]) {
-			if (candidate.length >= 4) needles.add(candidate);
-		}
-		if (trimmed.length >= 4) {
-			needles.add(encodeURIComponent(trimmed));
-			needles.add(Buffer.from(`anystring:${trimmed}`).toString('base64'));
-		}
-	}
-	// Longest first, so that a secret containing another is redacted whole.
-	let result = text;
-	for (const needle of [...needles].sort((a, b) => b.length - a.length)) {
-		result = result.split(needle).join('[redacted]');
-	}
-	return result;
 }

@@ -10,6 +10,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { scrubSecrets } from '../core/redact';
 import type { ApiRequest, ApiResponse, RequestFn } from '../core/types';
 import {
 	apiRootFromApiKey,
@@ -19,7 +20,6 @@ import {
 	ConnectionError,
 	messageOf,
 	metadataUrl,
-	scrubSecrets,
 	secretsOf,
 } from './connection';
 

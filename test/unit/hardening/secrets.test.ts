@@ -1,7 +1,7 @@
 // Secrets: the API key and the OAuth token never reach the report, a rejected row or an
 // ExportError (message or description), whatever the network or Mailchimp put them in.
 import { type ApiRequest, type ApiResponse, ExportError, type RequestFn, runExport } from '../../../nodes/MailchimpSegmentExport/core';
-import { problemText, redact } from '../../../nodes/MailchimpSegmentExport/core/runner';
+import { problemText, redact } from '../../../nodes/MailchimpSegmentExport/core/redact';
 import { type Audience, exportOptions, rowsOf, shortSleep, startAudience } from './helpers';
 
 const KEY = '0123456789abcdef0123456789abcdef-us6';

@@ -7,9 +7,9 @@ import {
 	dataCenterFromApiKey,
 	MAILCHIMP_METADATA_URL,
 	metadataUrl,
-	scrubSecrets,
 	validateBaseUrl,
 } from '../../../nodes/MailchimpSegmentExport/transport/connection';
+import { scrubSecrets } from '../../../nodes/MailchimpSegmentExport/core/redact';
 
 const GOOD_KEY = '0123456789abcdef0123456789abcdef-us6';
 const MALFORMED_KEYS = [
