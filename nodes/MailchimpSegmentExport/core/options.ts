@@ -28,6 +28,10 @@ export const MAX_CONCURRENCY: NumberLimit = { min: 1, max: 10, default: DEFAULT_
 export const LIST_ID_PATTERN = '^[A-Za-z0-9_-]{1,64}$';
 export const LIST_ID_RE = new RegExp(LIST_ID_PATTERN);
 
+/** Segments (tags) in one export, and the length of a segment's name. */
+export const MAX_SEGMENTS = 1000;
+export const MAX_SEGMENT_NAME_LENGTH = 100;
+
 /** Tries per request and the backoff between them, when the options do not say. */
 export const DEFAULT_RETRY: RetryPolicy = { maxTries: 6, baseDelayMs: 1000, maxDelayMs: 30000 };
 
@@ -50,9 +54,9 @@ const optionsSchema = z.object({
 	}),
 	segmentSource: z.discriminatedUnion('kind', [
 		z.object({ kind: z.literal('field'), field: path }),
-		z.object({ kind: z.literal('fixed'), name: z.string().trim().min(1).max(100) }),
+		z.object({ kind: z.literal('fixed'), name: z.string().trim().min(1).max(MAX_SEGMENT_NAME_LENGTH) }),
 	]),
-	selectedSegments: z.array(z.string().max(100)).max(1000).default([]),
+	selectedSegments: z.array(z.string().max(MAX_SEGMENT_NAME_LENGTH)).max(MAX_SEGMENTS).default([]),
 	statusIfNew: z.enum(['subscribed', 'pending', 'transactional', 'audienceDefault']),
 	consentField: optionalPath,
 	removeMembersWhoLeft: z.boolean().default(false),

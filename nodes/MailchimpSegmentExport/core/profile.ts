@@ -7,7 +7,8 @@ import { emailKey, emailProblem } from './email';
 import { ExportError } from './errors';
 import { type Converter, Invalid, OMIT, compileConverter } from './mergeFields';
 import { type FieldPath, compilePath } from './path';
-import { MAX_SEGMENT_NAME_LENGTH, SegmentRegistry } from './segments';
+import { MAX_SEGMENT_NAME_LENGTH } from './options';
+import { SegmentRegistry } from './segments';
 import type { ExportOptions, MergeFieldDefinition } from './types';
 
 export const enum Outcome {

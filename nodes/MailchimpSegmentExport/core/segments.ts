@@ -3,9 +3,7 @@
 // segments fit in a bitmask in the plan.
 
 import { ExportError } from './errors';
-
-export const MAX_SEGMENT_NAME_LENGTH = 100;
-export const MAX_SEGMENTS = 1000;
+import { MAX_SEGMENTS } from './options';
 
 export class SegmentRegistry {
 	/** Display names by segment id. */
@@ -41,9 +39,5 @@ export class SegmentRegistry {
 		const known = this.ids.get(name.toLowerCase());
 		if (known !== undefined) return known;
 		return this.closed ? -1 : this.add(name);
-	}
-
-	get size(): number {
-		return this.names.length;
 	}
 }
