@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ExportError, RequestFailedError } from './errors';
 import { LIST_ID_RE } from './options';
 import { problemText } from './redact';
-import { isThrottling403 } from './runner';
+import { isThrottling403 } from './retry';
 import type { ApiResponse, AudiencePage, MergeFieldDefinition, RequestFn } from './types';
 
 export const PAGE_SIZE = 1000;

@@ -4,7 +4,7 @@
 import type { DryRunChecks } from './checks';
 import type { ProgressFn } from './progress';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT';
 
 /** One call to the Mailchimp Marketing API. `path` is relative to the API root (`/lists/abc`). */
 export interface ApiRequest {

@@ -1,6 +1,7 @@
 import { ExportCancelledError } from '../../../nodes/MailchimpSegmentExport/core';
 import { RequestFailedError } from '../../../nodes/MailchimpSegmentExport/core/errors';
-import { MAX_RETRY_AFTER_MS, Runner, retryAfterMs } from '../../../nodes/MailchimpSegmentExport/core/runner';
+import { MAX_RETRY_AFTER_MS, backoffMs, retryAfterMs } from '../../../nodes/MailchimpSegmentExport/core/retry';
+import { Runner } from '../../../nodes/MailchimpSegmentExport/core/runner';
 import type { ApiResponse, RequestFn } from '../../../nodes/MailchimpSegmentExport/core/types';
 
 const retry = { maxTries: 4, baseDelayMs: 1000, maxDelayMs: 30000 };
@@ -49,8 +50,7 @@ describe('Runner', () => {
 	});
 
 	it('caps the wait and never puts a key in a message', async () => {
-		const runner = new Runner(async () => ({ status: 200, body: {} }), { maxConcurrency: 1, retry, sleep: async () => {}, random: () => 0.999 });
-		expect(runner.backoffMs(20)).toBeLessThanOrEqual(30000);
+		expect(backoffMs(retry, 20, () => 0.999)).toBeLessThanOrEqual(30000);
 		const leak = scripted([new Error('failed for key 0123456789abcdef0123456789abcdef-us6')]);
 		const r = new Runner(leak.request, { maxConcurrency: 1, retry: { ...retry, maxTries: 1 }, sleep: async () => {} });
 		await expect(r.call({ method: 'GET', path: '/x' })).rejects.toThrow(/\[redacted\]/);
@@ -69,9 +69,16 @@ describe('Runner', () => {
 			},
 			{ maxConcurrency: 3, retry, sleep: async () => {} },
 		);
-		await Promise.all(Array.from({ length: 20 }, () => runner.call({ method: 'GET', path: '/x' })));
+		const calls = Array.from({ length: 20 }, () => runner.call({ method: 'GET', path: '/x' }));
+		// Back-pressure: a producer waiting for fewer than 20 pending calls is let go before they all end.
+		let drained = false;
+		const below = runner.whenBelow(20).then(() => (drained = true));
+		expect(drained).toBe(false);
+		await below;
+		await Promise.all(calls);
 		expect(peak).toBe(3);
-		expect(runner.inFlight).toBe(0);
+		// Every call has ended: nothing is pending, a producer is not held back.
+		await expect(Promise.race([runner.whenBelow(1).then(() => 'free'), Promise.resolve().then(() => 'held')])).resolves.toBe('free');
 	});
 
 	it('stops on cancellation: no new request, waits end', async () => {
