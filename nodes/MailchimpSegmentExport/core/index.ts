@@ -1,6 +1,7 @@
 // The export core's public surface. Nothing here imports n8n.
 
 export * from './types';
+export { REJECT_CODES, MAILCHIMP_CODES, type RejectCode } from './rejections';
 export type { DryRunChecks } from './checks';
 export { ExportCancelledError, ExportError } from './errors';
 export { runExport } from './exportSegments';

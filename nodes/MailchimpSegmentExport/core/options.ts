@@ -31,6 +31,8 @@ export const LIST_ID_RE = new RegExp(LIST_ID_PATTERN);
 /** Segments (tags) in one export, and the length of a segment's name. */
 export const MAX_SEGMENTS = 1000;
 export const MAX_SEGMENT_NAME_LENGTH = 100;
+/** Segment names in one row's list; a longer list rejects the row. */
+export const MAX_SEGMENTS_PER_ROW = 10_000;
 
 /** Tries per request and the backoff between them, when the options do not say. */
 export const DEFAULT_RETRY: RetryPolicy = { maxTries: 6, baseDelayMs: 1000, maxDelayMs: 30000 };

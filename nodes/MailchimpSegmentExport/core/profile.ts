@@ -7,7 +7,8 @@ import { emailKey, emailProblem } from './email';
 import { ExportError } from './errors';
 import { type Converter, Invalid, OMIT, compileConverter } from './mergeFields';
 import { type FieldPath, compilePath } from './path';
-import { MAX_SEGMENT_NAME_LENGTH } from './options';
+import { MAX_SEGMENTS_PER_ROW, MAX_SEGMENT_NAME_LENGTH } from './options';
+import { type RejectCode, reasons } from './rejections';
 import { SegmentRegistry } from './segments';
 import type { ExportOptions, MergeFieldDefinition } from './types';
 
@@ -31,7 +32,7 @@ export interface MappedProfile {
 	/** When rejected: why, which field, which code. */
 	reason: string;
 	field: string | undefined;
-	code: string;
+	code: RejectCode | undefined;
 }
 
 interface MappedField {
@@ -45,7 +46,7 @@ const CONTROL_RE = /\p{Cc}/u;
 const CONSENT_WORDS = new Set(['true', 'yes', 'y', '1']);
 
 export function newMappedProfile(): MappedProfile {
-	return { email: '', key: '', segments: [], values: [], reason: '', field: undefined, code: '' };
+	return { email: '', key: '', segments: [], values: [], reason: '', field: undefined, code: undefined };
 }
 
 /** True only for an explicit yes: `true`, 1, or the text true/yes/y/1 (CSV). */
@@ -144,7 +145,7 @@ export class ProfileMapper {
 		if (options.skipMergeValidation !== true) checkRequiredMapped(mergeFields, seen);
 	}
 
-	private reject(out: MappedProfile, code: string, reason: string, field: string | undefined): Outcome {
+	private reject(out: MappedProfile, code: RejectCode, reason: string, field: string | undefined): Outcome {
 		out.code = code;
 		out.reason = reason;
 		out.field = field;
@@ -162,8 +163,8 @@ export class ProfileMapper {
 		const value = this.segmentField.read(data);
 		if (value === undefined || value === null) return true;
 		if (Array.isArray(value)) {
-			if (value.length > 10000) {
-				this.reject(out, 'INVALID_SEGMENT', 'The segment list has more than 10000 entries', this.segmentFieldName);
+			if (value.length > MAX_SEGMENTS_PER_ROW) {
+				this.reject(out, 'INVALID_SEGMENT', reasons.tooManySegments(MAX_SEGMENTS_PER_ROW), this.segmentFieldName);
 				return false;
 			}
 			for (let i = 0; i < value.length; i++) if (!this.addSegment(value[i], out)) return false;
@@ -183,18 +184,13 @@ export class ProfileMapper {
 		if (value === undefined || value === null) return true;
 		if (typeof value !== 'string' && typeof value !== 'number') {
 			const got = Array.isArray(value) ? 'a list inside the list' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-			this.reject(out, 'INVALID_SEGMENT', `The segment in "${this.segmentFieldName}" must be text or a list of texts (got ${got})`, this.segmentFieldName);
+			this.reject(out, 'INVALID_SEGMENT', reasons.segmentNotText(this.segmentFieldName, got), this.segmentFieldName);
 			return false;
 		}
 		const name = typeof value === 'string' ? value.trim() : String(value);
 		if (name === '') return true;
 		if (name.length > MAX_SEGMENT_NAME_LENGTH || CONTROL_RE.test(name)) {
-			this.reject(
-				out,
-				'INVALID_SEGMENT',
-				`The segment name in "${this.segmentFieldName}" ${name.length > MAX_SEGMENT_NAME_LENGTH ? `has ${name.length} characters` : 'has control characters'}: expected 1 to ${MAX_SEGMENT_NAME_LENGTH} characters and no control characters`,
-				this.segmentFieldName,
-			);
+			this.reject(out, 'INVALID_SEGMENT', reasons.segmentNameUnusable(this.segmentFieldName, name.length, MAX_SEGMENT_NAME_LENGTH), this.segmentFieldName);
 			return false;
 		}
 		const id = this.segments.idOf(name);
@@ -215,11 +211,11 @@ export class ProfileMapper {
 		if (out.segments.length === 0) return Outcome.NotInSelectedSegments;
 
 		if (rawEmail === undefined || rawEmail === null || rawEmail === '') {
-			return this.reject(out, 'MISSING_EMAIL', `No email address: the field "${this.email.path}" is missing or empty`, this.email.path);
+			return this.reject(out, 'MISSING_EMAIL', reasons.missingEmail(this.email.path), this.email.path);
 		}
 		if (typeof rawEmail !== 'string') {
 			const got = Array.isArray(rawEmail) ? 'a list' : typeof rawEmail === 'object' ? 'an object' : `the ${typeof rawEmail} ${String(rawEmail)}`;
-			return this.reject(out, 'INVALID_EMAIL', `The email address in "${this.email.path}" is not text (got ${got})`, this.email.path);
+			return this.reject(out, 'INVALID_EMAIL', reasons.emailNotText(this.email.path, got), this.email.path);
 		}
 		const email = rawEmail.trim();
 		const problem = emailProblem(email);
@@ -238,7 +234,7 @@ export class ProfileMapper {
 		out.key = '';
 		if (this.consent !== undefined && !isConsent(this.consent.read(data))) return Outcome.NoConsent;
 		const rawEmail = this.email.read(data);
-		if (typeof rawEmail !== 'string') return this.reject(out, 'INVALID_EMAIL', 'The email address is not text', this.email.path);
+		if (typeof rawEmail !== 'string') return this.reject(out, 'INVALID_EMAIL', reasons.emailNotTextAgain(), this.email.path);
 		out.email = rawEmail.trim();
 		if (!this.readSegments(data, out)) return Outcome.Rejected;
 		if (out.segments.length === 0) return Outcome.NotInSelectedSegments;
@@ -255,7 +251,7 @@ export class ProfileMapper {
 			const f = fields[i];
 			const v = f.convert(f.path.read(data));
 			if (v instanceof Invalid) {
-				return this.reject(out, 'INVALID_VALUE', `${f.tag} (from ${f.path.path}) ${v.reason}`, f.tag);
+				return this.reject(out, 'INVALID_VALUE', reasons.invalidValue(f.tag, f.path.path, v.reason), f.tag);
 			}
 			values[i] = v;
 		}

@@ -4,6 +4,7 @@
 
 import { DRY_RUN_CHECKS } from './checks';
 import { redact } from './redact';
+import type { RejectCode } from './rejections';
 import type { ExportResult, RejectedRow, SegmentReport } from './types';
 
 /**
@@ -28,10 +29,10 @@ export class Report {
 	readonly rejected: RejectedRow[] = [];
 
 	/** Records a rejected row. The reason may quote Mailchimp or the network: anything key-like is redacted. */
-	reject(index: number, itemIndex: number, email: string, reason: string, code?: string, field?: string): void {
+	reject(index: number, itemIndex: number, email: string, reason: string, code?: RejectCode, field?: string): void {
 		const row: RejectedRow = { index, itemIndex, email: detach(email), reason: detach(redact(reason)) };
 		if (field !== undefined) row.field = field;
-		if (code !== undefined && code !== '') row.code = code;
+		if (code !== undefined) row.code = code;
 		this.rejected.push(row);
 	}
 

@@ -17,6 +17,7 @@ import { emailKey } from './email';
 import { RequestFailedError } from './errors';
 import { MemberState, type MemberIndex, forEachRow } from './plan';
 import { Outcome, type ProfileMapper, newMappedProfile } from './profile';
+import { type RejectCode, mailchimpCode, reasons } from './rejections';
 import type { Report } from './report';
 import type { Runner } from './runner';
 import type { TagTarget } from './tags';
@@ -101,7 +102,7 @@ export class Sender {
 					row.index,
 					row.itemIndex,
 					mapped.email,
-					'The input changed between the two reads of the export: this row was not sent',
+					reasons.inputChanged(),
 					'INPUT_CHANGED',
 				);
 				return;
@@ -211,7 +212,7 @@ export class Sender {
 				index.itemIndex[m.ord],
 				m.body.email_address,
 				message ?? 'Mailchimp rejected this member',
-				error.error_code ?? 'ERROR_GENERIC',
+				mailchimpCode(error.error_code),
 				error.field,
 			);
 		}
@@ -235,7 +236,7 @@ export class Sender {
 		});
 	}
 
-	private rejectMember(m: BatchMember, reason: string, code: string): void {
+	private rejectMember(m: BatchMember, reason: string, code: RejectCode): void {
 		const { index, report } = this.ctx;
 		index.state[m.ord] = MemberState.Rejected;
 		report.reject(index.rowIndex[m.ord], index.itemIndex[m.ord], m.body.email_address, reason, code);
@@ -353,7 +354,7 @@ export class Sender {
 				index.rowIndex[ord],
 				index.itemIndex[ord],
 				index.emailOf(ord),
-				'The input changed between the two reads of the export: this row was not found again and was not sent',
+				reasons.inputNotFoundAgain(),
 				'INPUT_CHANGED',
 			);
 		}

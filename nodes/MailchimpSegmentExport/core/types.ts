@@ -3,6 +3,7 @@
 
 import type { DryRunChecks } from './checks';
 import type { ProgressFn } from './progress';
+import type { RejectCode } from './rejections';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT';
 
@@ -170,8 +171,8 @@ export interface RejectedRow {
 	reason: string;
 	/** The mapped field (profile path or merge tag) the reason is about. */
 	field?: string;
-	/** Mailchimp's error code, or our own (`INVALID_EMAIL`, `INVALID_VALUE`, `BATCH_FAILED`, ...). */
-	code?: string;
+	/** Why, as a code of the catalogue (rejections.ts): our own, or Mailchimp's `ERROR_...`. */
+	code?: RejectCode;
 }
 
 export interface SegmentReport {

@@ -1,3 +1,4 @@
+import { reasons } from '../core/rejections';
 import { InputFileError } from './errors';
 import type { ByteChunks, InputRecord } from './types';
 import { MIB, formatBytes } from './types';
@@ -225,7 +226,7 @@ class CsvParser implements PullParser<CsvRecord> {
 
 			const row = this.row++;
 			if (malformed !== undefined) {
-				return { row, line: startLine, error: `Row ${row} (line ${startLine}): ${malformed}` };
+				return { row, line: startLine, error: reasons.unreadableRow(row, startLine, `: ${malformed}`) };
 			}
 			const keys = this.header;
 			const width = this.width;
@@ -263,7 +264,7 @@ class CsvParser implements PullParser<CsvRecord> {
 		return {
 			row,
 			line,
-			error: `Row ${row} (line ${line}) has ${count} field${count === 1 ? '' : 's'} but the header has ${this.width}.`,
+			error: reasons.unreadableRow(row, line, ` has ${count} field${count === 1 ? '' : 's'} but the header has ${this.width}.`),
 		};
 	}
 

@@ -1,3 +1,4 @@
+import { reasons } from '../core/rejections';
 import type { ByteChunks, InputRecord } from './types';
 import { MIB, formatBytes } from './types';
 import type { PullParser } from './records';
@@ -131,7 +132,7 @@ class NdjsonParser implements PullParser<NdjsonRecord> {
 }
 
 function tooLong(row: number, line: number, maxLine: number): NdjsonRecord {
-	return { row, line, error: `Row ${row} (line ${line}) is larger than ${formatBytes(maxLine)}, the limit: it was skipped.` };
+	return { row, line, error: reasons.unreadableRow(row, line, ` is larger than ${formatBytes(maxLine)}, the limit: it was skipped.`) };
 }
 
 function parseLine(
@@ -161,13 +162,13 @@ function parseLine(
 			row,
 			line,
 			error:
-				`Row ${row} (line ${line}) is not valid JSON: ${sentence(clip(detail))}` +
+				reasons.unreadableRow(row, line, ` is not valid JSON: ${sentence(clip(detail))}`) +
 				(last ? ' The file may be truncated (its last line has no line feed).' : ''),
 		};
 	}
 	if (value === null || typeof value !== 'object' || Array.isArray(value)) {
 		const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
-		return { row, line, error: `Row ${row} (line ${line}) is ${kind}, not a JSON object.` };
+		return { row, line, error: reasons.unreadableRow(row, line, ` is ${kind}, not a JSON object.`) };
 	}
 	return { row, line, data: value as Record<string, unknown> };
 }
