@@ -1,11 +1,18 @@
+// The CSV reader: the tokenizer (RFC 4180 records out of decoded text, line numbers, size caps)
+// and the rows it makes, keyed by the header. The header's rules are in csvHeader.ts; what the
+// user reads about missing columns in csvDiagnostics.ts.
+
 import { reasons } from '../core/rejections';
+import { overBytes, positiveCap } from './caps';
+import { checkHeader } from './csvHeader';
+import { readQuotedRecord } from './csvQuoted';
+import type { FileEncoding } from './encoding';
 import { InputFileError } from './errors';
-import type { ByteChunks, InputRecord } from './types';
-import { MIB, formatBytes } from './types';
+import { toTextError } from './lines';
 import type { PullParser } from './records';
 import { RecordStream } from './records';
-import { type FileEncoding, invalidTextFileError } from './encoding';
-import { InvalidTextError } from './utf8';
+import type { ByteChunks, InputRecord } from './types';
+import { MIB, formatBytes } from './types';
 
 /**
  * A CSV data row keyed by the (trimmed) header names. Its prototype chain holds no
@@ -47,8 +54,6 @@ export const CSV_DEFAULT_MAX_ROW_BYTES = 4 * MIB;
 const ROW_PROTOTYPE: object = Object.freeze(Object.create(null));
 
 const LF = 10;
-const CR = 13;
-const QUOTE = 34;
 
 /**
  * Streams the data rows of an RFC 4180 CSV file whose first non-blank row is the header.
@@ -74,15 +79,6 @@ export function readCsvRows(
 	options: CsvReadOptions = {},
 ): AsyncGenerator<CsvRecord, void, undefined> {
 	return new RecordStream(stream, new CsvParser(options), options.encoding);
-}
-
-interface QuotedParse {
-	fields: string[];
-	/** Index just after the record's line break (or the end of the buffer at EOF). */
-	end: number;
-	/** Physical line breaks consumed, the terminating one included. */
-	breaks: number;
-	malformed?: string;
 }
 
 class CsvParser implements PullParser<CsvRecord> {
@@ -124,8 +120,8 @@ class CsvParser implements PullParser<CsvRecord> {
 		}
 		this.delim = delimiter;
 		this.delimCode = delimiter.charCodeAt(0);
-		this.maxField = positive(options.maxFieldBytes, CSV_DEFAULT_MAX_FIELD_BYTES, 'maxFieldBytes');
-		this.maxRow = positive(options.maxRowBytes, CSV_DEFAULT_MAX_ROW_BYTES, 'maxRowBytes');
+		this.maxField = positiveCap(options.maxFieldBytes, CSV_DEFAULT_MAX_FIELD_BYTES, 'maxFieldBytes');
+		this.maxRow = positiveCap(options.maxRowBytes, CSV_DEFAULT_MAX_ROW_BYTES, 'maxRowBytes');
 		this.onHeader = options.onHeader;
 	}
 
@@ -206,7 +202,7 @@ class CsvParser implements PullParser<CsvRecord> {
 				}
 				fields = buf.slice(pos, eol).split(this.delim);
 			} else {
-				const parsed = this.parseQuoted();
+				const parsed = readQuotedRecord(this.buf, this.pos, this.line, this.delimCode, this.eof);
 				if (parsed === null) return this.incomplete();
 				fields = parsed.fields;
 				malformed = parsed.malformed;
@@ -268,10 +264,8 @@ class CsvParser implements PullParser<CsvRecord> {
 		};
 	}
 
-	/** Turns an InvalidTextError from the decoder into an InputFileError naming the line. */
 	toTextError(error: unknown): unknown {
-		if (!(error instanceof InvalidTextError)) return error;
-		return invalidTextFileError(error, this.line + countLineBreaks(this.buf.slice(this.pos) + error.validPrefix));
+		return toTextError(error, this.line, this.buf.slice(this.pos), true);
 	}
 
 	private incomplete(): null {
@@ -294,7 +288,7 @@ class CsvParser implements PullParser<CsvRecord> {
 		const maxField = this.maxField;
 		for (let i = 0; i < fields.length; i++) {
 			const f = fields[i];
-			if (f.length * 3 > maxField && (f.length > maxField || Buffer.byteLength(f, 'utf8') > maxField)) {
+			if (overBytes(f, maxField)) {
 				throw new InputFileError(
 					`Field ${i + 1} of the CSV row starting on line ${line} is larger than ${formatBytes(maxField)}, the limit.`,
 					'FIELD_TOO_LARGE',
@@ -302,7 +296,7 @@ class CsvParser implements PullParser<CsvRecord> {
 				);
 			}
 		}
-		if (end - start > this.maxRow || Buffer.byteLength(buf.slice(start, end), 'utf8') > this.maxRow) {
+		if (overBytes(buf.slice(start, end), this.maxRow)) {
 			throw new InputFileError(
 				`The CSV row starting on line ${line} is larger than ${formatBytes(this.maxRow)}, the limit.`,
 				'ROW_TOO_LARGE',
@@ -312,125 +306,10 @@ class CsvParser implements PullParser<CsvRecord> {
 	}
 
 	private setHeader(fields: string[], line: number, malformed: string | undefined): void {
-		if (malformed !== undefined) {
-			throw new InputFileError(`The CSV header (line ${line}) is malformed: ${malformed}`, 'BAD_HEADER', line);
-		}
-		const names = fields.map((f) => f.trim());
-		if (names.every((name) => name === '')) {
-			throw new InputFileError(
-				`The CSV header (line ${line}) is empty: the first line of the file must name the columns.`,
-				'BAD_HEADER',
-				line,
-			);
-		}
-		const seen = new Map<string, number>();
-		for (let i = 0; i < names.length; i++) {
-			const name = names[i];
-			if (name === '') {
-				throw new InputFileError(
-					`Column ${i + 1} of the CSV header (line ${line}) has no name. Columns found: ${listColumns(names)}.`,
-					'BAD_HEADER',
-					line,
-				);
-			}
-			const first = seen.get(name);
-			if (first !== undefined) {
-				throw new InputFileError(
-					`The CSV header (line ${line}) has two columns named ${JSON.stringify(name)} (columns ${first + 1} and ${i + 1}).`,
-					'BAD_HEADER',
-					line,
-				);
-			}
-			seen.set(name, i);
-		}
+		const names = checkHeader(fields, line, malformed);
 		this.header = names;
 		this.width = names.length;
 		if (this.onHeader) this.onHeader(Object.freeze(names.slice()));
-	}
-
-	/**
-	 * Parses the record at `pos` character by character (only rows with a quote come here).
-	 * Returns null when the buffer ends before the record does.
-	 */
-	private parseQuoted(): QuotedParse | null {
-		const buf = this.buf;
-		const n = buf.length;
-		const eof = this.eof;
-		const delimCode = this.delimCode;
-		const fields: string[] = [];
-		let breaks = 0;
-		let malformed: string | undefined;
-		let i = this.pos;
-		for (;;) {
-			// A field starts at i.
-			if (i < n && buf.charCodeAt(i) === QUOTE) {
-				const fieldLine = this.line + breaks;
-				let value = '';
-				let from = i + 1;
-				for (;;) {
-					const j = buf.indexOf('"', from);
-					if (j === -1) {
-						if (!eof) return null;
-						throw new InputFileError(
-							`The CSV file ends inside a quoted field that starts on line ${fieldLine}: the file may be truncated, or a quote is not closed.`,
-							'TRUNCATED_QUOTE',
-							fieldLine,
-						);
-					}
-					if (j + 1 >= n && !eof) return null; // cannot tell `"` from `""` yet
-					if (j + 1 < n && buf.charCodeAt(j + 1) === QUOTE) {
-						value += buf.slice(from, j + 1);
-						from = j + 2;
-						continue;
-					}
-					value += buf.slice(from, j);
-					i = j + 1;
-					break;
-				}
-				breaks += countLineBreaks(value);
-				if (i < n) {
-					const c = buf.charCodeAt(i);
-					if (c !== delimCode && c !== LF && c !== CR) {
-						// RFC 4180 violation (`"a"b`): keep the text, reject the row.
-						let k = i;
-						while (k < n) {
-							const d = buf.charCodeAt(k);
-							if (d === delimCode || d === LF || d === CR) break;
-							k++;
-						}
-						if (k === n && !eof) return null;
-						malformed ??= `field ${fields.length + 1} has text after its closing quote (a field with quotes must be quoted as a whole, with inner quotes doubled: "a ""b"" c").`;
-						value += buf.slice(i, k);
-						i = k;
-					}
-				}
-				fields.push(value);
-			} else {
-				let k = i;
-				while (k < n) {
-					const c = buf.charCodeAt(k);
-					if (c === delimCode || c === LF || c === CR) break;
-					k++;
-				}
-				if (k === n && !eof) return null;
-				fields.push(buf.slice(i, k));
-				i = k;
-			}
-			// After a field: a delimiter, a line break, or the end of the file.
-			if (i >= n) return { fields, end: n, breaks: breaks + 1, malformed };
-			const c = buf.charCodeAt(i);
-			if (c === delimCode) {
-				i++;
-				continue;
-			}
-			if (c === LF) return { fields, end: i + 1, breaks: breaks + 1, malformed };
-			// CR
-			if (i + 1 < n) {
-				return { fields, end: buf.charCodeAt(i + 1) === LF ? i + 2 : i + 1, breaks: breaks + 1, malformed };
-			}
-			if (!eof) return null;
-			return { fields, end: n, breaks: breaks + 1, malformed };
-		}
 	}
 
 	private findNl(): number {
@@ -465,69 +344,4 @@ class CsvParser implements PullParser<CsvRecord> {
 		this.qScan = i === -1 ? this.buf.length : i + 1;
 		return i;
 	}
-}
-
-/** Line breaks in `text`: LF, CRLF and a lone CR each count once. */
-export function countLineBreaks(text: string): number {
-	let count = 0;
-	for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
-	for (let i = text.indexOf('\r'); i !== -1; i = text.indexOf('\r', i + 1)) {
-		if (text.charCodeAt(i + 1) !== LF) count++;
-	}
-	return count;
-}
-
-function positive(value: number | undefined, fallback: number, name: string): number {
-	if (value === undefined) return fallback;
-	if (!Number.isFinite(value) || value < 1) throw new RangeError(`${name} must be a positive number.`);
-	return Math.floor(value);
-}
-
-function listColumns(header: readonly string[]): string {
-	const shown = header.slice(0, 20).map((h) => JSON.stringify(h.length > 60 ? `${h.slice(0, 57)}...` : h));
-	return header.length > 20 ? `${shown.join(', ')} and ${header.length - 20} more` : shown.join(', ');
-}
-
-const DELIMITER_NAMES: Array<[string, string, string]> = [
-	[';', 'semicolons', '";"'],
-	['\t', 'tabs', 'Tab ("\\t")'],
-	['|', 'vertical bars', '"|"'],
-	[',', 'commas', '","'],
-];
-
-const LOOKS_LIKE_EMAIL = /^[^\s@",;]+@[^\s@",;]+\.[^\s@",;]+$/;
-
-/**
- * A message for a CSV header without the expected column: lists the columns found, and suggests
- * the likely cause (another delimiter, a case difference, a file without a header row).
- */
-export function describeMissingColumn(header: readonly string[], column: string): string {
-	const wanted = column.trim();
-	if (header.length === 0) {
-		return `The CSV file has no column ${JSON.stringify(wanted)}: the file has no header row.`;
-	}
-	const parts = [
-		`The CSV file has no column ${JSON.stringify(wanted)}. Columns found (${header.length}): ${listColumns(header)}.`,
-	];
-	const lower = wanted.toLowerCase();
-	const sameButCase = header.find((h) => h.trim().toLowerCase() === lower);
-	if (sameButCase !== undefined) {
-		parts.push(`Column names are case-sensitive: did you mean ${JSON.stringify(sameButCase)}?`);
-	}
-	if (header.length === 1) {
-		for (const [char, name, label] of DELIMITER_NAMES) {
-			if (header[0].includes(char)) {
-				parts.push(
-					`The header was read as a single column containing ${name}: the file is probably delimited by ${name}; set the CSV delimiter to ${label}.`,
-				);
-				break;
-			}
-		}
-	}
-	if (header.some((h) => LOOKS_LIKE_EMAIL.test(h.trim()))) {
-		parts.push(
-			'The first line looks like data (it holds an email address): the file needs a header row naming the columns.',
-		);
-	}
-	return parts.join(' ');
 }

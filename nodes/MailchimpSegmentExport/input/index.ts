@@ -4,13 +4,9 @@ export type { InputFileErrorReason } from './errors';
 export type { ByteChunks, InputRecord } from './types';
 export { ENCODING_NAMES, isFileEncoding } from './encoding';
 export type { FileEncoding } from './encoding';
-export {
-	readCsvRows,
-	describeMissingColumn,
-	countLineBreaks,
-	CSV_DEFAULT_MAX_FIELD_BYTES,
-	CSV_DEFAULT_MAX_ROW_BYTES,
-} from './csv';
+export { readCsvRows, CSV_DEFAULT_MAX_FIELD_BYTES, CSV_DEFAULT_MAX_ROW_BYTES } from './csv';
+export { describeMissingColumn } from './csvDiagnostics';
+export { countLineBreaks } from './lines';
 export type { CsvReadOptions, CsvRecord, CsvRow } from './csv';
 export { readNdjsonRows, NDJSON_DEFAULT_MAX_LINE_BYTES } from './ndjson';
 export type { NdjsonReadOptions, NdjsonRecord } from './ndjson';

@@ -1,10 +1,11 @@
 import { reasons } from '../core/rejections';
-import type { ByteChunks, InputRecord } from './types';
-import { MIB, formatBytes } from './types';
+import { overBytes, positiveCap } from './caps';
+import type { FileEncoding } from './encoding';
+import { toTextError } from './lines';
 import type { PullParser } from './records';
 import { RecordStream } from './records';
-import { type FileEncoding, invalidTextFileError } from './encoding';
-import { InvalidTextError } from './utf8';
+import type { ByteChunks, InputRecord } from './types';
+import { MIB, formatBytes } from './types';
 
 /** One NDJSON line parsed as a JSON object, or a per-row reject. */
 export type NdjsonRecord = InputRecord<Record<string, unknown>>;
@@ -59,9 +60,7 @@ class NdjsonParser implements PullParser<NdjsonRecord> {
 	private eof = false;
 
 	constructor(options: NdjsonReadOptions) {
-		const maxLine = options.maxLineBytes ?? NDJSON_DEFAULT_MAX_LINE_BYTES;
-		if (!Number.isFinite(maxLine) || maxLine < 1) throw new RangeError('maxLineBytes must be a positive number.');
-		this.maxLine = Math.floor(maxLine);
+		this.maxLine = positiveCap(options.maxLineBytes, NDJSON_DEFAULT_MAX_LINE_BYTES, 'maxLineBytes');
 	}
 
 	push(text: string): void {
@@ -126,8 +125,8 @@ class NdjsonParser implements PullParser<NdjsonRecord> {
 	}
 
 	toTextError(error: unknown): unknown {
-		if (!(error instanceof InvalidTextError)) return error;
-		return invalidTextFileError(error, this.line + countLineFeeds(this.buf.slice(this.pos) + error.validPrefix));
+		// A lone CR is JSON whitespace here, not a line end.
+		return toTextError(error, this.line, this.buf.slice(this.pos), false);
 	}
 }
 
@@ -150,7 +149,7 @@ function parseLine(
 	const first = text.charCodeAt(0);
 	// Blank line: only JSON whitespace (a line starting with `{` skips the check).
 	if (first !== 123 && text.trim() === '') return null;
-	if (length * 3 > maxLine && (length > maxLine || Buffer.byteLength(text, 'utf8') > maxLine)) {
+	if (overBytes(text, maxLine)) {
 		return tooLong(row, line, maxLine);
 	}
 	let value: unknown;
@@ -179,10 +178,4 @@ function clip(text: string): string {
 
 function sentence(text: string): string {
 	return /[.!?]$/.test(text) ? text : `${text}.`;
-}
-
-function countLineFeeds(text: string): number {
-	let count = 0;
-	for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
-	return count;
 }
