@@ -1,5 +1,6 @@
-// Issue 14's targets for 1,000,000 profiles from a file, next to what a run measured: printed by
-// `npm run bench` and `npm run bench:n8n`, and as Markdown by bench/markdown.ts.
+// The targets for 1,000,000 profiles from a file (README, Performance > Targets), next to what a
+// run measured: printed by `npm run bench` and `npm run bench:n8n`, and as Markdown by
+// bench/markdown.ts.
 
 import type { N8nRun } from './n8n';
 import type { BenchResult } from './result';

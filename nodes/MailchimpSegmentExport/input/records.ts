@@ -26,8 +26,8 @@ const DONE: IteratorResult<never, void> = Object.freeze({ done: true, value: und
 /**
  * Drives a PullParser over a byte stream as an async generator of records. Written by hand
  * rather than as an `async function*`: a record that is already parsed is handed out as an
- * already-resolved promise, which costs about half of an async generator step (the readers
- * yield up to millions of records). Semantics follow an async generator: calls to next() are
+ * already-resolved promise, cheaper than an async generator step (the readers yield up to
+ * millions of records). Semantics follow an async generator: calls to next() are
  * served in order, an error closes the iterator, return() and errors close the byte stream
  * (a Node Readable is destroyed).
  */

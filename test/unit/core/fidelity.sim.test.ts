@@ -1,5 +1,6 @@
 // The export against the simulator where Mailchimp's behaviour is documented by public sources
-// (or, where it is not, under each of the simulator's answers): issue 13.
+// (or, where it is not, under each of the simulator's answers): see test/simulator/README.md and
+// test/simulator/API-NOTES.md for the sources.
 import { sleepWithAbort } from 'n8n-workflow';
 
 import { type ExportOptions, type ProfileRow, runExport } from '../../../nodes/MailchimpSegmentExport/core';

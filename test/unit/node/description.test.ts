@@ -32,7 +32,7 @@ describe('node description', () => {
 		]);
 	});
 
-	it('has the parameters of the issue with their defaults', () => {
+	it('has the parameters the README lists, with their defaults', () => {
 		expect(defaultParameters()).toEqual({
 			authentication: 'apiKey',
 			audience: { mode: 'list', value: '' },
