@@ -1,19 +1,12 @@
-// A minimal n8n execution context for running the node's real `execute` outside n8n, built for
-// large inputs: binary files are streamed from disk (fs.createReadStream, the way n8n's
-// filesystem binary data store hands them out), and HTTP goes through the helper given (real
-// sockets or the instant responder, see http.ts). Only what the node uses is implemented.
+// The bench's n8n context: the tests' fake context (test/unit/node/context.ts) with binary files
+// streamed from disk (as n8n's filesystem binary data store hands them out), HTTP through the
+// helper given (real sockets or the instant responder, see http.ts) and no logger.
 
-import { createReadStream, statSync } from 'fs';
+import { statSync } from 'fs';
 import { basename } from 'path';
-import type {
-	IBinaryData,
-	ICredentialDataDecryptedObject,
-	IExecuteFunctions,
-	INode,
-	INodeExecutionData,
-} from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { HttpWithAuth } from './http';
+import { API_KEY_CREDENTIAL, BinaryStore, createExecuteContext, type HttpWithAuth } from '../test/unit/node/context';
 
 export interface BenchContextOptions {
 	parameters: Record<string, unknown>;
@@ -22,12 +15,12 @@ export interface BenchContextOptions {
 	http: HttpWithAuth;
 }
 
-const BINARY_PREFIX = 'bench-file:';
+const files = new BinaryStore();
 
-/** An input item carrying `path` as binary property `property`, stored by reference (not in memory). */
+/** An input item carrying the file at `path` as binary property `property`, stored by reference (not in memory). */
 export function fileItem(path: string, property = 'data'): INodeExecutionData {
-	const binary: IBinaryData = {
-		id: `${BINARY_PREFIX}${path}`,
+	const binary = {
+		id: files.putFile(path),
 		data: 'filesystem-v2',
 		mimeType: 'text/csv',
 		fileName: basename(path),
@@ -37,47 +30,14 @@ export function fileItem(path: string, property = 'data'): INodeExecutionData {
 	return { json: { fileName: basename(path) }, binary: { [property]: binary } };
 }
 
-function isResourceLocator(value: unknown): value is { __rl: true; value: unknown } {
-	return typeof value === 'object' && value !== null && (value as { __rl?: unknown }).__rl === true;
-}
-
 export function benchContext(opts: BenchContextOptions): IExecuteFunctions {
-	const node: INode = {
-		id: 'bench-node',
-		name: 'Mailchimp Segment Export',
-		type: 'n8n-nodes-mailchimp-segments.mailchimpSegmentExport',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: {},
-		credentials: { mailchimpSegmentsApi: { id: '1', name: 'Mailchimp (bench)' } },
-	};
-	const abort = new AbortController();
-	const ctx = {
-		getNode: () => node,
-		getInputData: () => opts.items,
-		continueOnFail: () => false,
-		getExecutionCancelSignal: () => abort.signal,
-		addExecutionHints: () => undefined,
-		getNodeParameter(name: string, _itemIndex: number, fallback?: unknown, options?: { extractValue?: boolean }): unknown {
-			const value = name in opts.parameters ? opts.parameters[name] : fallback;
-			if (options?.extractValue && isResourceLocator(value)) return value.value;
-			return value;
-		},
-		getCredentials: async () => opts.credentials,
-		helpers: {
-			httpRequestWithAuthentication(this: unknown, credentialType: string, options: Parameters<HttpWithAuth>[1]) {
-				return opts.http(credentialType, options);
-			},
-			assertBinaryData(itemIndex: number, property: string): IBinaryData {
-				const binary = opts.items[itemIndex]?.binary?.[property];
-				if (binary === undefined) throw new Error(`Item ${itemIndex} has no binary property "${property}"`);
-				return binary;
-			},
-			async getBinaryStream(id: string, chunkSize?: number) {
-				if (!id.startsWith(BINARY_PREFIX)) throw new Error(`Unknown binary data id ${id}`);
-				return createReadStream(id.slice(BINARY_PREFIX.length), { highWaterMark: chunkSize ?? 64 * 1024 });
-			},
-		},
-	};
-	return ctx as unknown as IExecuteFunctions;
+	return createExecuteContext({
+		params: opts.parameters as INodeExecutionData['json'],
+		items: opts.items,
+		credentials: { [API_KEY_CREDENTIAL]: opts.credentials },
+		http: opts.http,
+		binaryStore: files,
+		signal: new AbortController().signal,
+		logger: false,
+	});
 }

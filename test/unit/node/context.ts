@@ -1,11 +1,12 @@
-// A mocked n8n context for running the node's `execute`, `listSearch` and `loadOptions`
-// without n8n: parameters from a plain object (over the node's declared defaults), input
-// items, credentials, binary files, and HTTP through axios to a real server (the Mailchimp
-// simulator) with the credential's authentication applied as n8n would apply it.
+// The one fake n8n context, for the tests and the benchmarks (bench/context.ts): it runs the
+// node's `execute`, `listSearch` and `loadOptions` without n8n: parameters from a plain object
+// (over the node's declared defaults), input items, credentials, binary files (in memory or on
+// disk), and HTTP through axios to a real server (the Mailchimp simulator) with the credential's
+// authentication applied as n8n would apply it, or through the `http` function given.
 //
-// Reusable by other suites (benchmarks, hardening): see `createExecuteContext`,
-// `createLoadOptionsContext`, `binaryItem` and `BinaryStore`.
+// See `createExecuteContext`, `createLoadOptionsContext`, `binaryItem` and `BinaryStore`.
 
+import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 
 import axios, { type AxiosRequestConfig } from 'axios';
@@ -23,7 +24,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { MailchimpSegmentExport } from '../../../nodes/MailchimpSegmentExport/MailchimpSegmentExport.node';
+// `.js`: without it, tsx (the bench) resolves `MailchimpSegmentExport.node` to the codex file `.node.json`.
+import { MailchimpSegmentExport } from '../../../nodes/MailchimpSegmentExport/MailchimpSegmentExport.node.js';
 
 export const NODE_TYPE = 'n8n-nodes-mailchimp-segments.mailchimpSegmentExport';
 export const API_KEY_CREDENTIAL = 'mailchimpSegmentsApi';
@@ -38,7 +40,7 @@ export interface SentRequest {
 
 /** Binary files kept "in n8n's binary data store", by id, for `getBinaryStream`. */
 export class BinaryStore {
-	private readonly files = new Map<string, Buffer>();
+	private readonly files = new Map<string, Buffer | { path: string }>();
 	private next = 1;
 	/** Every `getBinaryStream` call: id and chunk size. */
 	readonly opened: Array<{ id: string; chunkSize?: number }> = [];
@@ -49,12 +51,21 @@ export class BinaryStore {
 		return id;
 	}
 
+	/** A file on disk, streamed from there as n8n's filesystem store does (for large inputs). */
+	putFile(path: string): string {
+		const id = `filesystem-v2:test/${this.next++}`;
+		this.files.set(id, { path });
+		return id;
+	}
+
 	stream(id: string, chunkSize = 64 * 1024): Readable {
 		const content = this.files.get(id);
 		if (!content) throw new Error(`No binary data with id ${id}`);
 		this.opened.push({ id, chunkSize });
+		if (!Buffer.isBuffer(content)) return createReadStream(content.path, { highWaterMark: chunkSize });
+		const bytes = content;
 		function* chunks() {
-			for (let at = 0; at < content!.length; at += chunkSize) yield content!.subarray(at, at + chunkSize);
+			for (let at = 0; at < bytes.length; at += chunkSize) yield bytes.subarray(at, at + chunkSize);
 		}
 		return Readable.from(chunks());
 	}
@@ -165,11 +176,16 @@ export async function httpRequest(options: IHttpRequestOptions, log?: SentReques
 	return response.data;
 }
 
+/** Sends an authenticated request as n8n's `httpRequestWithAuthentication` does. */
+export type HttpWithAuth = (credentialType: string, options: IHttpRequestOptions) => Promise<unknown>;
+
 export interface ContextOptions {
 	/** Parameter values; missing ones take the node's declared defaults. */
 	params?: IDataObject;
 	/** Credentials by credential type (`mailchimpSegmentsApi`, `mailchimpSegmentsOAuth2Api`). */
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	/** Sends the authenticated requests instead of axios (the bench's sockets or instant responder). */
+	http?: HttpWithAuth;
 	/** Shared request log; a new one when omitted (see `context.requests`). */
 	requests?: SentRequest[];
 	node?: Partial<INode>;
@@ -180,6 +196,8 @@ export interface ExecuteContextOptions extends ContextOptions {
 	continueOnFail?: boolean;
 	binaryStore?: BinaryStore;
 	signal?: AbortSignal;
+	/** false: no `this.logger`, as when n8n gives none (the bench; no progress lines). Default true. */
+	logger?: boolean;
 }
 
 interface Harness {
@@ -237,6 +255,7 @@ function makeBase(options: ContextOptions) {
 	const helpers = {
 		httpRequest: (request: IHttpRequestOptions) => httpRequest(request, requests),
 		async httpRequestWithAuthentication(type: string, request: IHttpRequestOptions) {
+			if (options.http !== undefined) return await options.http(type, request);
 			const credentials = await getCredentials(type);
 			const headers = { ...(request.headers ?? {}) };
 			if (type === API_KEY_CREDENTIAL) headers.Authorization = basicAuth(credentials.apiKey);
@@ -263,7 +282,7 @@ export function createExecuteContext(options: ExecuteContextOptions = {}): IExec
 		requests: base.requests,
 		hints,
 		logs,
-		logger: { info: log('info'), debug: log('debug'), warn: log('warn'), error: log('error') },
+		logger: options.logger === false ? undefined : { info: log('info'), debug: log('debug'), warn: log('warn'), error: log('error') },
 		addExecutionHints: (...added: NodeExecutionHint[]) => void hints.push(...added),
 		getNode: () => base.node,
 		getInputData: () => items,
