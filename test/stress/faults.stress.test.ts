@@ -2,9 +2,9 @@
 // connection resets, answers slower than the client's timeout), 403 throttling, and batches
 // that fail for good. The audience ends exactly as expected, every rejected row has a reason,
 // the summary counts the retries, and a failed batch makes the result partial.
-import { type ApiRequest, type RequestFn, runExport } from '../../../nodes/MailchimpSegmentExport/core';
-import type { Simulator } from '../../simulator/server';
-import { type Audience, badRequests, checkAccounting, exportOptions, recording, rowsOf, shortSleep, startAudience } from './helpers';
+import { type ApiRequest, type RequestFn, runExport } from '../../nodes/MailchimpSegmentExport/core';
+import type { Simulator } from '../simulator/server';
+import { type Audience, badRequests, checkAccounting, exportOptions, recording, rowsOf, shortSleep, startAudience } from '../unit/hardening/helpers';
 
 const RETRY = { maxTries: 20, baseDelayMs: 1, maxDelayMs: 5 };
 

@@ -1,0 +1,23 @@
+// A mocked request function for the fast test layer (as n8n's Airtable v2 tests mock their
+// request helper): canned answers by `METHOD path`, every request sent kept in order.
+import type { ApiRequest, ApiResponse, RequestFn } from '../../nodes/MailchimpSegmentExport/core/types';
+
+type Answer = ApiResponse | ((request: ApiRequest) => ApiResponse);
+
+export interface MockRequest {
+	request: RequestFn;
+	/** Every request sent, in order. */
+	sent: ApiRequest[];
+}
+
+/** Answers `METHOD path` from `answers`; a request with no answer is a 404 problem document. */
+export function mockRequest(answers: Record<string, Answer>): MockRequest {
+	const sent: ApiRequest[] = [];
+	const request: RequestFn = async (call) => {
+		sent.push(call);
+		const answer = answers[`${call.method} ${call.path}`];
+		if (answer === undefined) return { status: 404, body: { title: 'Resource Not Found', detail: 'The requested resource could not be found.' } };
+		return typeof answer === 'function' ? answer(call) : answer;
+	};
+	return { request, sent };
+}
