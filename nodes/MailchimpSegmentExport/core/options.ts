@@ -5,7 +5,7 @@
 import { z } from 'zod';
 
 import { ExportError } from './errors';
-import type { ExportOptions, RetryPolicy } from './types';
+import type { ExportOptions, RetryPolicy, StatusIfNew } from './types';
 
 export interface NumberLimit {
 	min: number;
@@ -34,6 +34,9 @@ export const MAX_SEGMENT_NAME_LENGTH = 100;
 /** Segment names in one row's list; a longer list rejects the row. */
 export const MAX_SEGMENTS_PER_ROW = 10_000;
 
+/** What a new member's status may be set to. */
+export const STATUSES_IF_NEW = ['subscribed', 'pending', 'transactional', 'audienceDefault'] as const satisfies readonly StatusIfNew[];
+
 /** Tries per request and the backoff between them, when the options do not say. */
 export const DEFAULT_RETRY: RetryPolicy = { maxTries: 6, baseDelayMs: 1000, maxDelayMs: 30000 };
 
@@ -59,7 +62,7 @@ const optionsSchema = z.object({
 		z.object({ kind: z.literal('fixed'), name: z.string().trim().min(1).max(MAX_SEGMENT_NAME_LENGTH) }),
 	]),
 	selectedSegments: z.array(z.string().max(MAX_SEGMENT_NAME_LENGTH)).max(MAX_SEGMENTS).default([]),
-	statusIfNew: z.enum(['subscribed', 'pending', 'transactional', 'audienceDefault']),
+	statusIfNew: z.enum(STATUSES_IF_NEW, { errorMap: () => ({ message: `must be one of: ${STATUSES_IF_NEW.join(', ')}` }) }),
 	consentField: optionalPath,
 	removeMembersWhoLeft: z.boolean().default(false),
 	skipMergeValidation: z.boolean().default(false),

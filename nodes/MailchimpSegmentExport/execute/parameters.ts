@@ -23,8 +23,6 @@ export interface NodeParameters {
 	options: ExportOptions;
 }
 
-const STATUSES: StatusIfNew[] = ['subscribed', 'pending', 'transactional', 'audienceDefault'];
-
 /** The `authentication` parameter as the transport's Authentication. */
 export function asAuthentication(value: unknown): Authentication {
 	return value === 'oAuth2' ? 'oAuth2' : 'apiKey';
@@ -62,6 +60,7 @@ function numberOf(value: unknown, fallback: number): number {
 const OPTION_PANEL_NAMES: Record<string, string> = {
 	maxProfiles: 'Max Profiles',
 	maxConcurrency: 'Max Concurrency',
+	statusIfNew: 'Status If New',
 };
 
 /** The panel's name of a core option path ("maxProfiles": "Max Profiles"), if it is under Options. */
@@ -145,12 +144,8 @@ export function readParameters(ctx: IExecuteFunctions): NodeParameters {
 	}
 
 	const extra = (get('options', {}) ?? {}) as IDataObject;
-	const statusIfNew = text(extra.statusIfNew) || 'subscribed';
-	if (!STATUSES.includes(statusIfNew as StatusIfNew)) {
-		throw new NodeOperationError(node, `Unknown "Status If New": ${statusIfNew}`, {
-			description: `Choose one of: ${STATUSES.join(', ')}.`,
-		});
-	}
+	// Checked with the other options in core/options.ts (STATUSES_IF_NEW).
+	const statusIfNew = (text(extra.statusIfNew) || 'subscribed') as StatusIfNew;
 	const consentField = text(extra.consentField);
 
 	const firstName = text(get('firstNameField', ''));
@@ -169,7 +164,7 @@ export function readParameters(ctx: IExecuteFunctions): NodeParameters {
 			},
 			segmentSource,
 			selectedSegments: [...new Set([...tagNames(get('segmentTags', [])), ...splitNames(get('segments', ''))])],
-			statusIfNew: statusIfNew as StatusIfNew,
+			statusIfNew,
 			consentField: consentField === '' ? undefined : consentField,
 			removeMembersWhoLeft: extra.removeMembersWhoLeft === true,
 			skipMergeValidation: extra.skipMergeValidation === true,

@@ -116,6 +116,15 @@ describe('execute: errors', () => {
 		});
 	});
 
+	it('an unknown Status If New (an expression gave it) is named as the panel names it, with the choices', async () => {
+		const run = runNode({ items, credentials: credentials(), params: { audience: audience(listId), options: { statusIfNew: 'cleaned' } } });
+		await expect(run).rejects.toMatchObject({
+			message: 'Status If New must be one of: subscribed, pending, transactional, audienceDefault',
+			description: 'It is "cleaned". Change it under Options > Status If New.',
+		});
+		expect(sim.state.member(listId, 'a@example.com')).toBeUndefined();
+	});
+
 	it('a cancelled execution stops the export', async () => {
 		const controller = new AbortController();
 		controller.abort();

@@ -52,7 +52,6 @@ describe('readParameters', () => {
 		expect(() => readParameters(createExecuteContext({ params: {} }))).toThrow('No audience is selected');
 		expect(() => read({ segmentSource: 'fixed', segmentName: ' ' })).toThrow('The segment name is empty');
 		expect(() => read({ inputSource: 'binary', csvDelimiter: ':' })).toThrow('Unknown CSV delimiter ":"');
-		expect(() => read({ options: { statusIfNew: 'cleaned' } })).toThrow('Unknown "Status If New": cleaned');
 	});
 });
 
@@ -60,6 +59,7 @@ describe('optionPanelName', () => {
 	it('names the options under Options as the panel does, and no other', () => {
 		expect(optionPanelName('maxProfiles')).toBe('Max Profiles');
 		expect(optionPanelName('maxConcurrency')).toBe('Max Concurrency');
+		expect(optionPanelName('statusIfNew')).toBe('Status If New');
 		expect(optionPanelName('listId')).toBeUndefined();
 	});
 });
