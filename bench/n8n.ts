@@ -86,6 +86,12 @@ export interface N8nRun {
 	ratio?: number;
 	summary?: ExportSummary;
 	loadAvg: number;
+	/**
+	 * The signal that killed n8n after it printed a complete, successful run (n8n 2.41.1 on Node 24
+	 * sometimes dies of SIGSEGV while exiting: test/e2e/README.md). The figures still hold: the
+	 * workflow had finished, and the kernel's accounting covers the process up to its death.
+	 */
+	exitSignal?: number;
 }
 
 interface TimeV {
@@ -94,6 +100,8 @@ interface TimeV {
 	userS: number;
 	systemS: number;
 	code: number | null;
+	/** The signal that ended the command, when a signal did. */
+	signal?: number;
 	stdout: string;
 	stderr: string;
 }
@@ -121,6 +129,7 @@ function timeV(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string,
 				userS: num(/User time \(seconds\): ([\d.]+)/),
 				systemS: num(/System time \(seconds\): ([\d.]+)/),
 				code,
+				signal: err.match(/Command terminated by signal (\d+)/) ? num(/Command terminated by signal (\d+)/) : undefined,
 				stdout: readFileSync(stdoutFile, 'utf8'),
 				stderr: err,
 			});
@@ -131,6 +140,16 @@ function timeV(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string,
 /** BENCH_N8N_NODE_FLAGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`, `--heapsnapshot-signal=SIGUSR2`): Node.js flags for the n8n process, to profile it. */
 function nodeFlags(): string[] {
 	return (process.env.BENCH_N8N_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
+}
+
+/**
+ * n8n died of a signal after printing a finished, successful run that holds what the case needs
+ * (the export's Summary): the known crash at exit of n8n 2.41.1, not a failed export. A run cut
+ * short, an error in the run data, a non-zero exit code or a missing Summary stays a failure.
+ */
+function crashedAfterSuccess(r: TimeV, run: unknown, error: unknown, complete: boolean): boolean {
+	const { status, finished } = (run ?? {}) as { status?: unknown; finished?: unknown };
+	return r.signal !== undefined && r.code !== 0 && error === undefined && complete && status === 'success' && finished === true;
 }
 
 function nodeTimes(run: unknown): Record<string, number> {
@@ -224,14 +243,14 @@ async function main(): Promise<void> {
 			log(`  running ${c.kind} ${c.size} (load ${loadAvg.toFixed(2)}) ...`);
 			const stdoutFile = join(home.root, `execute-${c.kind}.out`);
 			const r = await timeV(install.node, [...nodeFlags(), install.bin, 'execute', `--id=${wf.id}`, '--rawOutput'], await home.processEnv({ N8N_LOG_LEVEL: 'info' }), home.root, 60 * 60_000, stdoutFile);
-			rmSync(stdoutFile, { force: true });
+			if (!process.env.BENCH_KEEP) rmSync(stdoutFile, { force: true });
 			const run = parseRunJson(r.stdout) ?? parseRunJson(r.stderr);
 			const error = (run as { data?: { resultData?: { error?: { message?: string } } } })?.data?.resultData?.error;
-			if (r.code !== 0 || !run || error) {
-				throw new Error(`n8n execute (${c.kind}) failed (${r.code}): ${error?.message ?? ''}\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-3000)}`);
-			}
 			const nodeMs = nodeTimes(run);
 			const summary = c.kind === 'baseline' ? undefined : exportSummary(run, 'Export to Mailchimp');
+			if (!crashedAfterSuccess(r, run, error, c.kind === 'baseline' || summary !== undefined) && (r.code !== 0 || !run || error)) {
+				throw new Error(`n8n execute (${c.kind}) failed (${r.code}): ${error?.message ?? ''}\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-3000)}`);
+			}
 			const result: N8nRun = {
 				case: c.kind,
 				size: c.size,
@@ -243,6 +262,7 @@ async function main(): Promise<void> {
 				cpuSystemS: r.systemS,
 				loadAvg,
 			};
+			if (r.signal !== undefined) result.exitSignal = r.signal;
 			if (summary) {
 				result.summary = summary;
 				result.exportNodeMs = nodeMs['Export to Mailchimp'];
@@ -255,6 +275,7 @@ async function main(): Promise<void> {
 				`  ${c.kind} ${c.size}: n8n execute ${formatDuration(r.wallMs)}, peak RSS ${Math.round(r.peakRssMb)} MB, CPU ${(r.userS + r.systemS).toFixed(1)} s; nodes ${Object.entries(nodeMs)
 					.map(([k, v]) => `${k} ${formatDuration(v)}`)
 					.join(', ')}` +
+					(r.signal !== undefined ? `; CRASHED AT EXIT (signal ${r.signal}) after a complete, successful run` : '') +
 					(summary ? `; in ${summary.profilesIn}, exported ${summary.exported}, rejected ${summary.rejected}, calls ${summary.apiCalls}, retries ${summary.retries}, bound ${formatDuration(result.lowerBoundMs!)}` : ''),
 			);
 		}
