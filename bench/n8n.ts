@@ -1,4 +1,4 @@
-// `npm run bench:n8n -- [--n8n 1|2] [--binary-size 1000000] [--items-size 100000] [--scale 0.02] [--cases baseline,binary,items]`
+// `npm run bench:n8n -- [--n8n 1|2] [--binary-size 1000000] [--items-size 100000] [--scale 0.02] [--cases baseline,binary,items] [--auth apiKey|oAuth2]`
 //
 // The export through a real n8n (--n8n 2: 2.41.1 on Node 24, the default; --n8n 1: 1.123.50;
 // installed by the e2e harness into its cache folder),
@@ -25,7 +25,7 @@ import { buildAndPack } from '../test/e2e/harness/context';
 import { ensureN8n } from '../test/e2e/harness/install';
 import { DEFAULT_LINE, parseLine, type N8nLine } from '../test/e2e/harness/lines';
 import { N8nHome, parseRunJson } from '../test/e2e/harness/n8n';
-import { apiKeyCredential, chain, exportNode, manualTrigger, type NodeSpec } from '../test/e2e/harness/workflows';
+import { apiKeyCredential, chain, exportNode, manualTrigger, oauthCredential, type NodeSpec } from '../test/e2e/harness/workflows';
 import { formatDuration } from './chart';
 import { lowerBound } from './model';
 import { csvPath, writeCsv } from './profiles';
@@ -36,6 +36,7 @@ import type { ExportSummary } from '../nodes/MailchimpSegmentExport/core/types';
 
 const BENCH = __dirname;
 const OUT_DIR = join(BENCH, 'out');
+const OAUTH_TOKEN = 'bench-oauth-token';
 
 interface Args {
 	line: N8nLine;
@@ -48,10 +49,12 @@ interface Args {
 	/** Where the results go: bench/results-n8n.json for n8n 1.x, bench/results-n8n2.json for 2.x unless given. */
 	json?: string;
 	cases: Array<'baseline' | 'binary' | 'items'>;
+	/** The credential the export uses (n8n's helper signs OAuth2 requests differently). */
+	auth: 'apiKey' | 'oAuth2';
 }
 
 function parseArgs(argv: string[]): Args {
-	const args: Args = { line: DEFAULT_LINE, binarySize: 1_000_000, itemsSize: 100_000, scale: 0.02, seed: 42, cases: ['baseline', 'binary', 'items'] };
+	const args: Args = { line: DEFAULT_LINE, binarySize: 1_000_000, itemsSize: 100_000, scale: 0.02, seed: 42, cases: ['baseline', 'binary', 'items'], auth: 'apiKey' };
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split('=', 2);
 		const value = (): string => inline ?? argv[++i];
@@ -63,6 +66,11 @@ function parseArgs(argv: string[]): Args {
 		else if (flag === '--tarball') args.tarball = resolve(value());
 		else if (flag === '--json') args.json = resolve(value());
 		else if (flag === '--cases') args.cases = value().split(',') as Args['cases'];
+		else if (flag === '--auth') {
+			const auth = value();
+			if (auth !== 'apiKey' && auth !== 'oAuth2') throw new Error(`--auth must be apiKey or oAuth2, not ${auth}`);
+			args.auth = auth;
+		}
 		else throw new Error(`Unknown argument ${argv[i]}`);
 	}
 	return args;
@@ -72,6 +80,7 @@ export interface N8nRun {
 	case: 'binary' | 'items' | 'baseline';
 	size: number;
 	scale: number;
+	auth?: Args['auth'];
 	/** `n8n execute` from start to exit (n8n's start-up included). */
 	commandWallMs: number;
 	/** The export node's executionTime in the run data. */
@@ -168,7 +177,7 @@ function exportSummary(run: unknown, nodeName: string): ExportSummary | undefine
 async function main(): Promise<void> {
 	const args = parseArgs(process.argv.slice(2));
 	const log = (s: string): void => console.log(s);
-	log(`bench:n8n: binary ${args.binarySize}, items ${args.itemsSize}, scale ${args.scale}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+	log(`bench:n8n: binary ${args.binarySize}, items ${args.itemsSize}, scale ${args.scale}, ${args.auth}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
 	const install = ensureN8n({ line: args.line, log: (l) => log(`  [install] ${l}`) });
 	const json = args.json ?? join(BENCH, args.line === 1 ? 'results-n8n.json' : 'results-n8n2.json');
@@ -179,12 +188,15 @@ async function main(): Promise<void> {
 	mkdirSync(OUT_DIR, { recursive: true });
 	const home = new N8nHome({ install, root: join(OUT_DIR, `n8n-home-${process.pid}`), env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' } });
 	home.installPackage(tarball);
-	const sim = await startSimulator(args.scale);
+	const sim = await startSimulator(args.scale, ['--oauth-token', OAUTH_TOKEN]);
 	const simRoot = new URL(sim.url).origin;
 	log(`  simulator ${sim.url} (pid ${sim.process.pid})`);
 	const results: N8nRun[] = [];
 	try {
-		const cred = apiKeyCredential(API_KEY, sim.url, { name: 'Mailchimp (bench simulator)' });
+		const cred =
+			args.auth === 'apiKey'
+				? apiKeyCredential(API_KEY, sim.url, { name: 'Mailchimp (bench simulator)' })
+				: oauthCredential(OAUTH_TOKEN, sim.url, { name: 'Mailchimp OAuth2 (bench simulator)' });
 		await home.importCredentials([cred]);
 
 		const scratchCsv = async (size: number): Promise<string> => {
@@ -255,6 +267,7 @@ async function main(): Promise<void> {
 				case: c.kind,
 				size: c.size,
 				scale: args.scale,
+				auth: args.auth,
 				commandWallMs: r.wallMs,
 				nodeMs,
 				peakRssMb: r.peakRssMb,
