@@ -91,10 +91,11 @@ export interface Simulator {
 	process: ChildProcess;
 }
 
-export async function startSimulator(scale: number): Promise<Simulator> {
+/** `extraArgs`: more simulator options, e.g. `--oauth-token T`. */
+export async function startSimulator(scale: number, extraArgs: string[] = []): Promise<Simulator> {
 	const child = spawn(
 		process.execPath,
-		['--import', 'tsx', join(ROOT, 'test/simulator/cli.ts'), '--port', '0', '--api-key', API_KEY, '--empty', '--latency', 'reference', '--scale', String(scale)],
+		['--import', 'tsx', join(ROOT, 'test/simulator/cli.ts'), '--port', '0', '--api-key', API_KEY, '--empty', '--latency', 'reference', '--scale', String(scale), ...extraArgs],
 		{ cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
 	);
 	const url = await new Promise<string>((ok, fail) => {

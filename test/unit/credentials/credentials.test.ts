@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import type { IAuthenticateGeneric, INodeProperties, INodeTypes, IWorkflowDataProxyAdditionalKeys } from 'n8n-workflow';
+import type { INodeProperties, INodeTypes, IWorkflowDataProxyAdditionalKeys } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
 import { MailchimpSegmentsApi } from '../../../credentials/MailchimpSegmentsApi.credentials';
@@ -92,12 +92,11 @@ describe('MailchimpSegmentsApi', () => {
 		});
 	});
 
-	it('authenticates with Basic auth, any user name and the key as password', () => {
-		const authenticate = apiKey.authenticate as IAuthenticateGeneric;
-		expect(authenticate.type).toBe('generic');
-		const auth = authenticate.properties.auth as { username: string; password: string };
-		expect(auth.username).toBe('anystring');
-		expect(evaluate(auth.password, { apiKey: ' abc-us6 \n' })).toBe('abc-us6');
+	it('authenticates with Basic auth, any user name and the key as password', async () => {
+		const options = { url: 'https://us6.api.mailchimp.com/3.0/lists', headers: { Accept: 'application/json' } };
+		const signed = await apiKey.authenticate({ apiKey: ' abc-us6 \n' }, options);
+		expect(signed).toEqual({ ...options, auth: { username: 'anystring', password: 'abc-us6' } });
+		expect(options).not.toHaveProperty('auth');
 	});
 
 	it('tests the credential with GET /ping', () => {
