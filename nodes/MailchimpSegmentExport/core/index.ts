@@ -3,7 +3,7 @@
 export * from './types';
 export type { DryRunChecks } from './checks';
 export { ExportCancelledError, ExportError } from './errors';
-export { runExport } from './exportSegments';
+export { runExport } from './runExport';
 export type { ExportProgress, ProgressFn } from './progress';
 export { listAudiences, getMergeFields, getList, listStaticSegments } from './client';
 export { DEFAULT_RETRY } from './runner';
