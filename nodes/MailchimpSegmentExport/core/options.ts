@@ -27,6 +27,7 @@ const optionsSchema = z.object({
 	statusIfNew: z.enum(['subscribed', 'pending', 'transactional', 'audienceDefault']),
 	consentField: optionalPath,
 	removeMembersWhoLeft: z.boolean().default(false),
+	onlySendChanges: z.boolean().default(false),
 	skipMergeValidation: z.boolean().default(false),
 	dryRun: z.boolean().default(false),
 	maxProfiles: z.number().int().min(MAX_PROFILES.min).max(MAX_PROFILES.max).default(MAX_PROFILES.default),

@@ -4,7 +4,7 @@
 
 import { DRY_RUN_CHECKS } from './checks';
 import { redact } from './runner';
-import type { ExportResult, RejectedRow, SegmentReport } from './types';
+import type { ChangesReport, ExportResult, RejectedRow, SegmentReport } from './types';
 
 /**
  * A copy of `text` that shares no memory with a larger string. The readers hand out field
@@ -20,6 +20,7 @@ export class Report {
 	profilesIn = 0;
 	created = 0;
 	updated = 0;
+	unchanged = 0;
 	noConsent = 0;
 	notInSelectedSegments = 0;
 	duplicate = 0;
@@ -42,6 +43,7 @@ export class Report {
 		retries: number;
 		durationMs: number;
 		dryRun: boolean;
+		changes?: ChangesReport;
 	}): ExportResult {
 		const rejected = [...this.rejected].sort((a, b) => a.index - b.index);
 		return {
@@ -50,6 +52,7 @@ export class Report {
 				exported: totals.exported,
 				created: this.created,
 				updated: this.updated,
+				unchanged: this.unchanged,
 				rejected: rejected.length,
 				skipped: {
 					noConsent: this.noConsent,
@@ -62,6 +65,7 @@ export class Report {
 				durationMs: totals.durationMs,
 				dryRun: totals.dryRun,
 				partial: this.partial,
+				...(totals.changes === undefined ? {} : { onlySendChanges: totals.changes }),
 				...(totals.dryRun ? { checks: DRY_RUN_CHECKS } : {}),
 			},
 			rejected,

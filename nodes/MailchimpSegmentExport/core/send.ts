@@ -5,14 +5,16 @@
 // and rows whose input changed between the two reads are rejected here, with the reason.
 
 import { MAX_BATCH, type MemberUpsert, type UpsertResult, upsertMembers } from './client';
+import type { ValueHasher } from './changes';
 import { absenceReason, lookUpMembers } from './confirm';
 import { emailKey } from './email';
 import { RequestFailedError } from './errors';
 import { MemberState, type MemberIndex } from './plan';
-import { Outcome, type ProfileMapper, newMappedProfile } from './profile';
+import { type MappedProfile, Outcome, type ProfileMapper, newMappedProfile } from './profile';
 import type { Report } from './report';
 import { forEachRow } from './rows';
 import type { Runner } from './runner';
+import type { AudienceSnapshot } from './snapshot';
 import { TagQueue } from './tagQueue';
 import type { TagTarget } from './tags';
 import { Tasks } from './tasks';
@@ -32,18 +34,23 @@ export interface SendContext {
 	dryRun: boolean;
 	/** Calls kept pending at once (the pool size). */
 	maxConcurrency: number;
+	/** "Only Send Changes" with the audience read: members already as sent are left alone. */
+	audience?: { snapshot: AudienceSnapshot; values: ValueHasher };
 }
 
 interface BatchMember {
 	ord: number;
 	key: string;
 	body: MemberUpsert;
+	/** The member in the audience snapshot, or -1 (not listed, or no snapshot). */
+	held: number;
 }
 
 export class Sender {
 	private batch: BatchMember[] = [];
 	private readonly tasks: Tasks;
 	private readonly tags: TagQueue;
+	private readonly valueHash = new Uint32Array(2);
 
 	constructor(private readonly ctx: SendContext) {
 		this.tasks = new Tasks(ctx.runner);
@@ -89,11 +96,13 @@ export class Sender {
 				);
 				return;
 			}
+			const held = this.ctx.audience === undefined ? -1 : this.ctx.audience.snapshot.find(key);
+			if (held >= 0 && this.unchanged(ord, held, mapped)) return undefined;
 			index.state[ord] = MemberState.Queued;
 			const body: MemberUpsert = { email_address: mapped.email, status_if_new: this.ctx.statusIfNew };
 			const merge = mapper.mergeFields(mapped);
 			if (merge !== undefined) body.merge_fields = merge;
-			this.batch.push({ ord, key: mapped.key, body });
+			this.batch.push({ ord, key: mapped.key, body, held });
 			if (this.batch.length === MAX_BATCH) return this.flushBatch();
 			return undefined;
 		});
@@ -114,7 +123,11 @@ export class Sender {
 		if (this.tasks.failed) await this.tasks.settle();
 		this.ctx.runner.throwIfCancelled();
 		if (this.ctx.dryRun) {
-			for (const m of batch) this.exported(m.ord, m.body.email_address);
+			for (const m of batch) {
+				// With the audience read, a dry run can tell new members from existing ones.
+				if (this.ctx.audience !== undefined) this.ctx.report[m.held >= 0 ? 'updated' : 'created']++;
+				this.exported(m.ord, m.body.email_address, m.held);
+			}
 			return;
 		}
 		this.tasks.track(
@@ -146,7 +159,7 @@ export class Sender {
 			const m = take(member.email_address);
 			if (m === undefined) continue;
 			report.created++;
-			this.exported(m.ord, m.body.email_address, tagIdsOf(member));
+			this.exported(m.ord, m.body.email_address, m.held, tagIdsOf(member));
 		}
 		for (const member of result.updated_members) {
 			const m = take(member.email_address);
@@ -156,7 +169,7 @@ export class Sender {
 				continue;
 			}
 			report.updated++;
-			this.exported(m.ord, m.body.email_address, tagIdsOf(member));
+			this.exported(m.ord, m.body.email_address, m.held, tagIdsOf(member));
 		}
 		for (const error of result.errors) {
 			const m = take(error.email_address);
@@ -188,7 +201,7 @@ export class Sender {
 			const presence = found[i];
 			if (presence.kind === 'present') {
 				this.ctx.report.updated++;
-				this.exported(m.ord, m.body.email_address, presence.member.tagIds);
+				this.exported(m.ord, m.body.email_address, m.held, presence.member.tagIds);
 				return;
 			}
 			if (presence.kind === 'unknown') this.ctx.report.partial = true;
@@ -212,10 +225,37 @@ export class Sender {
 		}
 	}
 
-	/** The member is in the audience: exported, and queued for its tags (`tagIds`: the ones Mailchimp showed it with). */
-	private exported(ord: number, email: string, tagIds?: readonly number[]): void {
+	/**
+	 * A member the snapshot holds (`held`) with the values the node would send: unchanged, no
+	 * upsert; only the tags it lacks are queued. False when its values differ.
+	 */
+	private unchanged(ord: number, held: number, mapped: MappedProfile): boolean {
+		const { snapshot, values } = this.ctx.audience!;
+		values.sent(mapped.values, this.valueHash);
+		if (!snapshot.sameValues(held, this.valueHash)) return false;
+		this.ctx.report.unchanged++;
 		this.ctx.index.state[ord] = MemberState.Exported;
-		this.tags.add(ord, email, tagIds);
+		this.tags.add(ord, mapped.email, (segment) => snapshot.hasTag(held, segment), true);
+		return true;
+	}
+
+	/**
+	 * The member is in the audience: exported, and queued for its tags. `tagIds`: the tags
+	 * Mailchimp's answer showed it with; without them, the snapshot's (`held`), if any.
+	 */
+	private exported(ord: number, email: string, held: number, tagIds?: readonly number[]): void {
+		this.ctx.index.state[ord] = MemberState.Exported;
+		const { targets, audience } = this.ctx;
+		let has: ((segment: number) => boolean) | undefined;
+		if (tagIds !== undefined) {
+			has = (segment) => {
+				const tagId = targets[segment].tagId;
+				return tagId !== null && tagIds.includes(tagId);
+			};
+		} else if (audience !== undefined && held >= 0) {
+			has = (segment) => audience.snapshot.hasTag(held, segment);
+		}
+		this.tags.add(ord, email, has, audience !== undefined);
 	}
 
 	/** Members accepted in pass 1 whose row was not found in pass 2. */

@@ -42,15 +42,23 @@ export class TagQueue {
 		this.buffers = ctx.targets.map(emptyTagBuffer);
 	}
 
-	/** Queues an exported member for each of its segments' tags (`tagIds`: the ones Mailchimp showed it with). */
-	add(ord: number, email: string, tagIds?: readonly number[]): void {
+	/**
+	 * Queues an exported member for each of its segments' tags. `has` says which tags Mailchimp
+	 * showed it with: with `skipHeld` ("Only Send Changes") those are counted as already tagged and
+	 * not sent again; without, they are sent and told apart in the count.
+	 */
+	add(ord: number, email: string, has?: (segment: number) => boolean, skipHeld = false): void {
 		const segments = this.ctx.index.segmentsOf(ord, this.segmentScratch);
 		for (let i = 0; i < segments.length; i++) {
+			const held = has !== undefined && has(segments[i]);
+			if (held && skipHeld) {
+				this.ctx.targets[segments[i]].alreadyTagged++;
+				continue;
+			}
 			const buffer = this.buffers[segments[i]];
 			buffer.emails.push(email);
 			buffer.ords.push(ord);
-			const tagId = this.ctx.targets[segments[i]].tagId;
-			if (tagIds !== undefined && tagId !== null && tagIds.includes(tagId)) buffer.hadTag.add(emailKey(email));
+			if (held) buffer.hadTag.add(emailKey(email));
 			if (buffer.emails.length === MAX_BATCH) this.flush(segments[i]);
 		}
 	}

@@ -90,7 +90,11 @@ export function summaryHint(summary: ExportSummary, columns?: FileColumns): Node
 		return {
 			type: 'info',
 			location: 'outputPane',
-			message: `Dry run: nothing was written. ${of} would be exported.${rejected}${skipped}${columnsText(columns)} A dry run does not read the audience's members, so it cannot tell new members from existing ones (created and updated stay 0). The Summary's "checks" lists what was checked here and what only Mailchimp checks when written to.`,
+			message: `Dry run: nothing was written. ${of} would be exported.${rejected}${skipped}${columnsText(columns)} ${
+				summary.onlySendChanges?.path === 'compared'
+					? "Created, updated and unchanged are predicted from the audience's members as read now."
+					: "A dry run does not read the audience's members, so it cannot tell new members from existing ones (created and updated stay 0)."
+			} The Summary's "checks" lists what was checked here and what only Mailchimp checks when written to.`,
 		};
 	}
 	if (summary.partial) {

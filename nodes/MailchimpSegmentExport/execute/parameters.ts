@@ -156,6 +156,7 @@ export function readParameters(ctx: IExecuteFunctions): NodeParameters {
 			statusIfNew: statusIfNew as StatusIfNew,
 			consentField: consentField === '' ? undefined : consentField,
 			removeMembersWhoLeft: extra.removeMembersWhoLeft === true,
+			onlySendChanges: extra.onlySendChanges === true,
 			skipMergeValidation: extra.skipMergeValidation === true,
 			dryRun: extra.dryRun === true,
 			maxProfiles: wholeNumber(ctx, extra.maxProfiles, MAX_PROFILES, 'Max Profiles'),

@@ -9,6 +9,7 @@ const summary = (over: Partial<ExportSummary>): ExportSummary => ({
 	exported: 1500,
 	created: 1500,
 	updated: 0,
+	unchanged: 0,
 	rejected: 0,
 	skipped: { noConsent: 0, notInSelectedSegments: 0, duplicate: 0 },
 	segments: [],
