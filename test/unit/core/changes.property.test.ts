@@ -110,7 +110,7 @@ function applyEdits(listId: string, edits: Edit[]): void {
 		else if (edit.kind === 'archive') sim.state.archive(listId, member.email, false);
 		else if (edit.kind === 'unsubscribe') list.setStatus(member, 'unsubscribed');
 		else if (edit.kind === 'untag') list.segmentByName(edit.tag)?.remove(hash);
-		else (list.segmentByName(edit.tag) ?? list.createSegment(edit.tag)).add(hash);
+		else if (edit.kind === 'tag') (list.segmentByName(edit.tag) ?? list.createSegment(edit.tag)).add(hash);
 	}
 }
 
