@@ -60,13 +60,28 @@ export function itemsOf(size: number, seed: number, changed: boolean): INodeExec
 	return items;
 }
 
-/** The winning row of each member (lower-cased email): the last consented row with a valid email. */
+/** Per member (lower-cased email): its winning row (the last consented row with a valid email). */
 function winners(size: number, seed: number): Map<string, number> {
 	const out = new Map<string, number>();
 	for (let i = 0; i < size; i++) {
 		const { profile, kind } = makeRow(seed, i);
 		if (kind === 'invalid' || !profile.consent) continue;
 		out.set(profile.email.toLowerCase(), i);
+	}
+	return out;
+}
+
+/** A member as an export of the (changed or not) input leaves it: its winning row, and its segments over all its rows. */
+function expectedMembers(size: number, seed: number, changed: boolean): Map<string, { profile: Profile; segments: Set<string> }> {
+	const out = new Map<string, { profile: Profile; segments: Set<string> }>();
+	for (let i = 0; i < size; i++) {
+		const row = makeRow(seed, i);
+		if (row.kind === 'invalid' || !row.profile.consent) continue;
+		const profile = (changed ? changedForSecondRun(i, row.profile) : undefined) ?? row.profile;
+		const key = profile.email.toLowerCase();
+		const segments = out.get(key)?.segments ?? new Set<string>();
+		for (const s of profile.segments) segments.add(s);
+		out.set(key, { profile, segments });
 	}
 	return out;
 }
@@ -88,10 +103,15 @@ export async function editInMailchimp(simUrl: string, listId: string, size: numb
 	return edits.length;
 }
 
-/** Members whose winning row changed between the runs. */
+/** Members an export of the changed input must write: a merge value or a segment changed. */
 export function inputChanges(size: number, seed: number): number {
+	const before = expectedMembers(size, seed, false);
 	let n = 0;
-	for (const [, i] of winners(size, seed)) if (changedForSecondRun(i, makeRow(seed, i).profile) !== undefined) n++;
+	for (const [key, after] of expectedMembers(size, seed, true)) {
+		const was = before.get(key)!;
+		const newSegment = [...after.segments].some((s) => !was.segments.has(s));
+		if (after.profile.ltv !== was.profile.ltv || newSegment) n++;
+	}
 	return n;
 }
 
@@ -132,23 +152,29 @@ export function fullBoundAt1Ms(summary: ExportSummary): number {
 
 /** Reads the whole audience back (10 pages at once) and compares every member with the second input. */
 export async function checkAudience(simUrl: string, apiKey: string, listId: string, size: number, seed: number): Promise<SecondRunResult['audience']> {
-	const expected = winners(size, seed);
+	const expected = expectedMembers(size, seed, true);
 	const client = axios.create({ proxy: false, auth: { username: 'bench', password: apiKey } });
 	const fields = 'members.email_address,members.merge_fields,members.tags.name,total_items';
 	let mismatches = 0;
 	let members = 0;
 	const check = (m: { email_address: string; merge_fields: Record<string, unknown>; tags: Array<{ name: string }> }): void => {
 		members++;
-		const i = expected.get(m.email_address.toLowerCase());
-		if (i === undefined) {
+		const want = expected.get(m.email_address.toLowerCase());
+		if (want === undefined) {
 			mismatches++;
 			return;
 		}
-		const base = makeRow(seed, i).profile;
-		const p: Profile = changedForSecondRun(i, base) ?? base;
+		const p = want.profile;
 		const f = m.merge_fields;
 		const tags = new Set(m.tags.map((t) => t.name));
-		const same = f.FNAME === p.firstName && f.LNAME === p.lastName && Number(f.LTV) === p.ltv && f.JOINED === p.joined && f.PLAN === p.plan && p.segments.every((s) => tags.has(s));
+		const same =
+			f.FNAME === p.firstName &&
+			f.LNAME === p.lastName &&
+			Number(f.LTV) === p.ltv &&
+			f.JOINED === p.joined &&
+			f.PLAN === p.plan &&
+			tags.size === want.segments.size &&
+			[...want.segments].every((s) => tags.has(s));
 		if (!same) mismatches++;
 	};
 	const page = async (offset: number): Promise<number> => {
