@@ -19,8 +19,12 @@ async function main(): Promise<void> {
 
 		// Options -> Add Option -> Only Send Changes, then turn it on.
 		const params = page.locator('[data-test-id="node-parameters"]').first();
-		await params.locator('button:has-text("Add Option"), [data-test-id="fixed-collection-add"]').last().click();
-		await page.locator('li:has-text("Only Send Changes"), [role="option"]:has-text("Only Send Changes")').first().click();
+		// The Options collection's "Add Option" select (n8n 1.x: .add-option; 2.x: its test id).
+		const addOption = params.locator('.add-option, [data-test-id="collection-parameter-add"]').last();
+		await addOption.scrollIntoViewIfNeeded();
+		await addOption.click();
+		await page.waitForTimeout(1000);
+		await page.locator('[data-test-id="collection-parameter-option"]:visible').filter({ hasText: 'Only Send Changes' }).first().click();
 		await page.waitForTimeout(1000);
 		const option = params.locator('[data-test-id="parameter-item"]').filter({ hasText: 'Only Send Changes' }).first();
 		await option.locator('.el-switch').first().click();

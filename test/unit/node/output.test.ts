@@ -53,6 +53,21 @@ describe('summaryHint', () => {
 		});
 	});
 
+	it('says what Only Send Changes did: members left alone, or every member sent and why', () => {
+		const compared = { path: 'compared' as const, reason: '', audienceContacts: 1500, readCalls: 2, writeCalls: 8 };
+		expect(summaryHint(summary({ created: 0, unchanged: 1499, updated: 1, onlySendChanges: compared }))).toEqual({
+			type: 'info',
+			location: 'outputPane',
+			message: '1,500 of 1,500 profiles exported. 1,499 members unchanged: nothing was sent for them (Only Send Changes).',
+		});
+		expect(summaryHint(summary({ onlySendChanges: { ...compared, path: 'sentAll' } }))?.message).toBe(
+			'1,500 of 1,500 profiles exported. Only Send Changes sent every member: reading the audience would have cost more calls (see onlySendChanges in the Summary).',
+		);
+		expect(summaryHint(summary({ dryRun: true, created: 10, unchanged: 1490, onlySendChanges: compared }))?.message).toMatch(
+			/would be exported\. 1,490 members unchanged: nothing would be sent for them \(Only Send Changes\)\. Created, updated and unchanged are predicted/,
+		);
+	});
+
 	it('a dry run says it cannot tell new members from existing ones', () => {
 		expect(summaryHint(summary({ dryRun: true, created: 0 }))?.message).toMatch(
 			/^Dry run: nothing was written\. 1,500 of 1,500 profiles would be exported\. A dry run does not read the audience's members, so it cannot tell new members from existing ones/,
