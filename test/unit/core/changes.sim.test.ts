@@ -171,6 +171,26 @@ describe('Only Send Changes', () => {
 		expect(summary).toMatchObject({ unchanged: 25, exported: 25 }); // leaving a segment is no change of fields
 	});
 
+	it('a page of the audience that cannot be read: its members are sent, the leavers are read tag by tag', async () => {
+		const { sim, listId, request } = await setup();
+		const data = people(2500);
+		await run(request, listId, data, { onlySendChanges: false });
+		const failing: typeof request = (r) =>
+			r.method === 'GET' && /^\/lists\/[^/]+\/members$/.test(r.path) && r.qs?.offset === 1000 ? Promise.resolve({ status: 503, body: {} }) : request(r);
+		sim.state.requestLog = [];
+		const { summary, rejected } = await runExport(
+			rowsOf(data.slice(0, 2400)),
+			options({ listId, mapping, retry: fastRetry, onlySendChanges: true, removeMembersWhoLeft: true }),
+			{ request: failing, sleep: sleepWithAbort },
+		);
+		expect(rejected).toEqual([]);
+		expect(summary).toMatchObject({ exported: 2400, unchanged: 1400, updated: 1000, partial: false });
+		expect(summary.onlySendChanges!.reason).toMatch(/Some pages of the audience could not be read: their members were sent as new or changed\.$/);
+		expect(reads(sim, /\/segments\/\d+\/members$/)).toBeGreaterThan(0);
+		expect(sim.state.tagMembers(listId, 'newsletter')).toHaveLength(2400);
+		exportedAddsUp(summary);
+	});
+
 	const answers: Array<[string, BehaviourOptions, boolean]> = [
 		['defaults', {}, true],
 		['numbers as text', { numberAnswer: 'text' }, true],
