@@ -73,7 +73,6 @@ export interface AudienceRead {
 	snapshot: AudienceSnapshot;
 	/** Per segment, the emails of tagged members not in it this time (when asked for and complete). */
 	leavers: string[][] | undefined;
-	pages: number;
 }
 
 /**
@@ -105,11 +104,9 @@ export async function readAudience(ctx: ReadContext): Promise<AudienceRead> {
 		}
 	};
 	const tasks = new Tasks(runner);
-	let pages = 0;
 	const page = (offset: number): Promise<number> =>
 		listMembers(runner.call, listId, offset, values.tags).then(
 			(answer) => {
-				pages++;
 				take(answer.members);
 				return answer.total;
 			},
@@ -130,5 +127,5 @@ export async function readAudience(ctx: ReadContext): Promise<AudienceRead> {
 	} finally {
 		await tasks.drain();
 	}
-	return { snapshot, leavers: snapshot.complete ? leavers : undefined, pages };
+	return { snapshot, leavers: snapshot.complete ? leavers : undefined };
 }
