@@ -29,7 +29,10 @@ async function main(): Promise<void> {
 		const option = params.locator('[data-test-id="parameter-item"]').filter({ hasText: 'Only Send Changes' }).first();
 		await option.locator('.el-switch').first().click();
 		await option.scrollIntoViewIfNeeded();
+		// The option's description is a tooltip on the label's info icon, shown on hover.
 		await option.hover();
+		const info = option.locator('[class*="infoIcon"], [class*="info-icon"], .n8n-info-tip').first();
+		if ((await info.count()) > 0) await info.hover();
 		await page.waitForTimeout(1500);
 		await shot('only-send-changes-option.png');
 
