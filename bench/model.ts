@@ -4,6 +4,7 @@
 //   static segment add/remove (POST .../segments/{id}) 0.15 s + 1 ms per member
 //   single-member PUT (PUT .../members/{hash})         0.25 s
 //   a page of reads (GET)                              0.20 s
+//   a page of the members list (GET .../members)        0.20 s + 0.5 ms per member
 //
 // Mailchimp takes at most 500 members per batch or segment call and 10 connections at once.
 // The lower bound of an export is the sum of the service times of the calls that must be made
@@ -15,6 +16,7 @@ export const REFERENCE = {
 	segmentMembers: { fixedMs: 150, perMemberMs: 1 },
 	memberPut: { fixedMs: 250, perMemberMs: 0 },
 	read: { fixedMs: 200, perMemberMs: 0 },
+	memberList: { fixedMs: 200, perMemberMs: 0.5 },
 } as const;
 
 export const MAX_BATCH = 500;

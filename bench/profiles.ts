@@ -233,3 +233,14 @@ export function csvPath(outDir: string, n: number, seed: number): string {
 export function ndjsonLine(p: Profile): string {
 	return JSON.stringify(p);
 }
+
+/**
+ * The second run's input (bench/secondRun.ts): 1% of the rows changed, half of them in a merge
+ * field (LTV), half in their segments (one more segment), chosen by index so that both runs agree.
+ */
+export function changedForSecondRun(i: number, p: Profile): Profile | undefined {
+	if (i % 100 !== 37) return undefined;
+	if (i % 200 === 37) return { ...p, ltv: Math.round((p.ltv + 1) * 100) / 100 };
+	const extra = SEGMENTS.find((name) => !p.segments.includes(name))!;
+	return { ...p, segments: [...p.segments, extra] };
+}

@@ -5,7 +5,8 @@
 // the node's real `execute` in a fresh worker process against the simulator (wall time, peak RSS,
 // API calls, retries) and again against the instant responder (our CPU alone). One PUT per member
 // (n8n's Mailchimp node's way) is measured on a sample and extrapolated. Prints a table and writes
-// bench/results.json and bench/results.svg.
+// bench/results.json and bench/results.svg. Then the second-run case (secondRun.ts): the largest
+// size exported twice, the second time with Only Send Changes (`--no-second-run` skips it).
 
 import { spawn, type ChildProcess } from 'child_process';
 import { mkdirSync, writeFileSync } from 'fs';
@@ -17,6 +18,7 @@ import { lowerBound, PRODUCT_MS_PER_MILLION, REFERENCE } from './model';
 import { csvPath, writeCsv } from './profiles';
 import { benchTargets, targetsText } from './targets';
 import type { BenchResult, InputKind, OneByOne } from './result';
+import { type SecondRunResult, secondRunTable } from './secondRun';
 import type { WorkerOutput, WorkerTask } from './worker';
 
 const ROOT = resolve(__dirname, '..');
@@ -31,6 +33,10 @@ export interface Args {
 	sample: number;
 	/** Skip the zero-latency CPU runs. */
 	cpu: boolean;
+	/** Run the second-run case (Only Send Changes) at the largest size. */
+	secondRun: boolean;
+	/** Run only the second-run case. */
+	secondRunOnly: boolean;
 	json: string;
 	svg: string;
 }
@@ -43,6 +49,8 @@ function parseArgs(argv: string[]): Args {
 		seed: 42,
 		sample: 300,
 		cpu: true,
+		secondRun: true,
+		secondRunOnly: false,
 		json: join(BENCH, 'results.json'),
 		svg: join(BENCH, 'results.svg'),
 	};
@@ -67,6 +75,12 @@ function parseArgs(argv: string[]): Args {
 				break;
 			case '--no-cpu':
 				args.cpu = false;
+				break;
+			case '--no-second-run':
+				args.secondRun = false;
+				break;
+			case '--second-run-only':
+				args.secondRunOnly = true;
 				break;
 			case '--json':
 				args.json = resolve(value());
@@ -220,13 +234,40 @@ function toResult(
 	};
 }
 
+/** The main table: for each size and input kind, the export against the simulator (and the CPU run). */
+async function mainCases(args: Args, sim: Simulator, files: Map<number, string>, results: BenchResult[], log: (s: string) => void): Promise<void> {
+	const one = await runWorker({ mode: 'oneByOne', sample: args.sample, seed: args.seed, simUrl: sim.url, apiKey: API_KEY });
+	const oneByOne = { sample: args.sample, sampleMs: one.wallMs, perMemberMs: one.wallMs / args.sample, extrapolatedMs: 0 };
+	log(`  one PUT per member: ${args.sample} PUTs in ${one.wallMs.toFixed(0)} ms = ${oneByOne.perMemberMs.toFixed(2)} ms each at scale ${args.scale} (model: ${(250 * args.scale).toFixed(2)} ms)`);
+
+	for (const size of args.sizes) {
+		for (const input of args.inputs) {
+			const loadAvg = loadavg()[0];
+			const base = { size, input, seed: args.seed, csvPath: files.get(size), apiKey: API_KEY };
+			const simRun = await runWorker({ mode: 'sim', ...base, simUrl: sim.url });
+			const s = simRun.summary!;
+			log(
+				`  ${size} ${input}: wall ${simRun.wallMs.toFixed(0)} ms, cpu ${simRun.cpuMs.toFixed(0)} ms, rss ${simRun.peakRssMb.toFixed(0)} MB; ` +
+					`in ${s.profilesIn}, exported ${s.exported}, rejected ${s.rejected}, skipped ${JSON.stringify(s.skipped)}, ` +
+					`calls ${simRun.apiCalls}, retries ${s.retries}, throttled ${simRun.throttled}, max in flight ${simRun.maxInFlightSeen}, segments ${s.segments.map((g) => `${g.name}:${g.added}`).join(' ')}`,
+			);
+			let cpuRun: WorkerOutput | undefined;
+			if (args.cpu) {
+				cpuRun = await runWorker({ mode: 'cpu', ...base });
+				log(`  ${size} ${input}: zero latency: ${cpuRun.cpuMs.toFixed(0)} ms CPU (${cpuRun.wallMs.toFixed(0)} ms wall), ${(s.profilesIn / (cpuRun.cpuMs / 1000)).toFixed(0)} profiles per CPU s`);
+			}
+			results.push(toResult(size, input, args.scale, simRun, cpuRun, oneByOne, loadAvg));
+		}
+	}
+}
+
 async function main(): Promise<void> {
 	const args = parseArgs(process.argv.slice(2));
 	const log = (s: string): void => console.log(s);
 	log(`bench: sizes ${args.sizes.join(', ')}; inputs ${args.inputs.join(', ')}; scale ${args.scale}; seed ${args.seed}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 	mkdirSync(OUT_DIR, { recursive: true });
 	const files = new Map<number, string>();
-	if (args.inputs.includes('binary')) {
+	if (args.inputs.includes('binary') && !args.secondRunOnly) {
 		for (const size of args.sizes) {
 			const t = Date.now();
 			const { path, bytes } = await writeCsv(csvPath(OUT_DIR, size, args.seed), size, args.seed);
@@ -238,43 +279,40 @@ async function main(): Promise<void> {
 	const sim = await startSimulator(args.scale);
 	log(`  simulator ${sim.url} (pid ${sim.process.pid})`);
 	const results: BenchResult[] = [];
+	let second: SecondRunResult | undefined;
 	try {
-		const one = await runWorker({ mode: 'oneByOne', sample: args.sample, seed: args.seed, simUrl: sim.url, apiKey: API_KEY });
-		const oneByOne = { sample: args.sample, sampleMs: one.wallMs, perMemberMs: one.wallMs / args.sample, extrapolatedMs: 0 };
-		log(`  one PUT per member: ${args.sample} PUTs in ${one.wallMs.toFixed(0)} ms = ${oneByOne.perMemberMs.toFixed(2)} ms each at scale ${args.scale} (model: ${(250 * args.scale).toFixed(2)} ms)`);
-
-		for (const size of args.sizes) {
-			for (const input of args.inputs) {
-				const loadAvg = loadavg()[0];
-				const base = { size, input, seed: args.seed, csvPath: files.get(size), apiKey: API_KEY };
-				const simRun = await runWorker({ mode: 'sim', ...base, simUrl: sim.url });
-				const s = simRun.summary!;
-				log(
-					`  ${size} ${input}: wall ${simRun.wallMs.toFixed(0)} ms, cpu ${simRun.cpuMs.toFixed(0)} ms, rss ${simRun.peakRssMb.toFixed(0)} MB; ` +
-						`in ${s.profilesIn}, exported ${s.exported}, rejected ${s.rejected}, skipped ${JSON.stringify(s.skipped)}, ` +
-						`calls ${simRun.apiCalls}, retries ${s.retries}, throttled ${simRun.throttled}, max in flight ${simRun.maxInFlightSeen}, segments ${s.segments.map((g) => `${g.name}:${g.added}`).join(' ')}`,
-				);
-				let cpuRun: WorkerOutput | undefined;
-				if (args.cpu) {
-					cpuRun = await runWorker({ mode: 'cpu', ...base });
-					log(`  ${size} ${input}: zero latency: ${cpuRun.cpuMs.toFixed(0)} ms CPU (${cpuRun.wallMs.toFixed(0)} ms wall), ${(s.profilesIn / (cpuRun.cpuMs / 1000)).toFixed(0)} profiles per CPU s`);
-				}
-				results.push(toResult(size, input, args.scale, simRun, cpuRun, oneByOne, loadAvg));
-			}
+		if (!args.secondRunOnly) await mainCases(args, sim, files, results, log);
+		if (args.secondRun) {
+			const size = Math.max(...args.sizes);
+			const loadAvg = loadavg()[0];
+			const out = await runWorker({ mode: 'secondRun', size, seed: args.seed, scale: args.scale, simUrl: sim.url, apiKey: API_KEY });
+			second = { ...out.secondRun!, loadAvg };
+			log(`  second run ${size}: ${JSON.stringify(second)}`);
 		}
 	} finally {
 		sim.process.kill('SIGTERM');
 	}
 
-	log('');
-	log(table(results));
-	log('');
-	log(`Scale ${args.scale}: wall, bound and 1-by-1 measured against the time-scaled simulator; @1 columns are at scale 1 (wall / scale).`);
-	const checks = benchTargets(results);
-	if (checks.length > 0) log(`\nIssue 14's targets (1,000,000 profiles from a file):\n${targetsText(checks)}`);
-	writeFileSync(args.json, JSON.stringify(results, null, '\t') + '\n');
-	writeFileSync(args.svg, renderSvg(results, `Mailchimp Segment Export: ${args.sizes.map((s) => s.toLocaleString('en-US')).join(' / ')} profiles (simulator scale ${args.scale})`));
-	log(`wrote ${args.json} and ${args.svg}`);
+	if (!args.secondRunOnly) {
+		log('');
+		log(table(results));
+		log('');
+		log(`Scale ${args.scale}: wall, bound and 1-by-1 measured against the time-scaled simulator; @1 columns are at scale 1 (wall / scale).`);
+		const checks = benchTargets(results);
+		if (checks.length > 0) log(`\nIssue 14's targets (1,000,000 profiles from a file):\n${targetsText(checks)}`);
+	}
+	if (second !== undefined) {
+		log(`\nSecond run with Only Send Changes (issue 15; load ${second.loadAvg.toFixed(2)}): ${second.changes.input} profiles changed in the input, ${second.changes.mailchimp} members edited in Mailchimp`);
+		log(secondRunTable(second));
+		log(`  ${second.second.summary.onlySendChanges?.reason ?? ''}`);
+		log(`  targets: >= 5x faster than the full export at scale 1: ${second.speedupAt1 >= 5 ? 'met' : 'NOT met'} (${second.speedupAt1.toFixed(1)}x); writes <= 1% over the changes: ${second.writesPerChange <= 1.01 ? 'met' : 'NOT met'} (${second.writesPerChange.toFixed(3)}); audience exact: ${second.audience.mismatches === 0 && second.audience.members === second.audience.expected ? 'yes' : 'NO'}`);
+		writeFileSync(join(BENCH, 'results-second-run.json'), JSON.stringify(second, null, '\t') + '\n');
+	}
+	if (!args.secondRunOnly) {
+		writeFileSync(args.json, JSON.stringify(results, null, '\t') + '\n');
+		writeFileSync(args.svg, renderSvg(results, `Mailchimp Segment Export: ${args.sizes.map((s) => s.toLocaleString('en-US')).join(' / ')} profiles (simulator scale ${args.scale})`));
+		log(`wrote ${args.json} and ${args.svg}`);
+	}
 }
 
 if (require.main === module) {

@@ -5,6 +5,7 @@
 //   cpu      the node's real execute against the instant responder (no sockets, no latency):
 //            our own CPU for mapping, validation and serialising
 //   oneByOne one PUT per member, one at a time, against the simulator (the n8n Mailchimp node's way)
+//   secondRun the same profiles exported twice, the second time with Only Send Changes (secondRun.ts)
 
 import { createHash } from 'crypto';
 import { readFileSync, writeFileSync } from 'fs';
@@ -20,6 +21,7 @@ import { benchContext, fileItem } from './context';
 import { instantResponder, realHttp } from './http';
 import { makeItems, makeRow, SEGMENTS } from './profiles';
 import type { InputKind } from './result';
+import { checkAudience, editInMailchimp, fullBoundAt1Ms, inputChanges, itemsOf, secondRunCalls, type SecondRunResult } from './secondRun';
 
 export type WorkerTask =
 	| {
@@ -31,7 +33,8 @@ export type WorkerTask =
 			simUrl?: string;
 			apiKey: string;
 	  }
-	| { mode: 'oneByOne'; sample: number; seed: number; simUrl: string; apiKey: string };
+	| { mode: 'oneByOne'; sample: number; seed: number; simUrl: string; apiKey: string }
+	| { mode: 'secondRun'; size: number; seed: number; scale: number; simUrl: string; apiKey: string };
 
 export interface WorkerOutput {
 	mode: WorkerTask['mode'];
@@ -52,6 +55,7 @@ export interface WorkerOutput {
 	calls?: number;
 	bytesSent?: number;
 	listId?: string;
+	secondRun?: SecondRunResult;
 }
 
 /** The audience's extra merge fields: a number, a date and a dropdown. */
@@ -260,9 +264,59 @@ async function runOneByOne(task: Extract<WorkerTask, { mode: 'oneByOne' }>): Pro
 	return { mode: 'oneByOne', wallMs, cpuMs, peakRssMb: peakRssMb(), ...d, listId };
 }
 
+/** One execute of the node on items against the simulator: wall and CPU time, and the Summary. */
+async function executeOnItems(task: { simUrl: string; apiKey: string }, listId: string, items: INodeExecutionData[], extraOptions: IDataObject) {
+	const parameters = nodeParameters(listId, 'items');
+	parameters.options = { ...(parameters.options as IDataObject), ...extraOptions };
+	const http = realHttp(task.apiKey, 10);
+	const ctx = benchContext({ parameters, items, credentials: { apiKey: task.apiKey, consent: true, baseUrl: task.simUrl }, http: http.request });
+	const cpu0 = process.cpuUsage();
+	const t0 = performance.now();
+	const out = await new MailchimpSegmentExport().execute.call(ctx);
+	const wallMs = performance.now() - t0;
+	const cpuMs = cpuMsSince(cpu0);
+	http.close();
+	const summary = out[0][0].json as unknown as ExportSummary & IDataObject;
+	if ('error' in summary) throw new Error(`The export failed: ${String(summary.error)}`);
+	return { wallMs, cpuMs, summary };
+}
+
+/** The second-run case: a full export, edits in the input and in Mailchimp, then Only Send Changes. */
+async function runSecond(task: Extract<WorkerTask, { mode: 'secondRun' }>): Promise<WorkerOutput> {
+	await resetSimulator(task.simUrl);
+	const listId = await createList(task.simUrl, `Bench second run ${task.size}`);
+	const before = await counters(task.simUrl);
+	const first = await executeOnItems(task, listId, itemsOf(task.size, task.seed, false), {});
+	const firstCalls = (await counters(task.simUrl)).requests - before.requests;
+	const mailchimp = await editInMailchimp(task.simUrl, listId, task.size, task.seed);
+	const input = inputChanges(task.size, task.seed);
+	const items = itemsOf(task.size, task.seed, true);
+	const since = Date.now();
+	const second = await executeOnItems(task, listId, items, { onlySendChanges: true });
+	items.length = 0;
+	const calls = await secondRunCalls(task.simUrl, since);
+	const audience = await checkAudience(task.simUrl, task.apiKey, listId, task.size, task.seed);
+	const fullBound1 = fullBoundAt1Ms(first.summary);
+	const fullEst1 = fullBound1 + Math.max(0, first.wallMs - fullBound1 * task.scale);
+	const secondEst1 = calls.boundAt1Ms + Math.max(0, second.wallMs - calls.boundAt1Ms * task.scale);
+	const { exported, created, updated, unchanged, rejected, onlySendChanges } = second.summary;
+	const result: SecondRunResult = {
+		size: task.size,
+		scale: task.scale,
+		full: { wallMs: first.wallMs, apiCalls: firstCalls, boundMs: fullBound1 * task.scale, estimatedAt1Ms: fullEst1 },
+		second: { ...calls, wallMs: second.wallMs, cpuMs: second.cpuMs, summary: { exported, created, updated, unchanged, rejected, onlySendChanges }, estimatedAt1Ms: secondEst1 },
+		changes: { input, mailchimp },
+		writesPerChange: (calls.upsertedMembers + calls.taggedMembers) / (input + mailchimp),
+		speedupAt1: fullEst1 / secondEst1,
+		audience,
+		loadAvg: 0,
+	};
+	return { mode: 'secondRun', wallMs: second.wallMs, cpuMs: second.cpuMs, peakRssMb: peakRssMb(), listId, secondRun: result };
+}
+
 async function main(): Promise<void> {
 	const task = JSON.parse(process.argv[2] ?? '{}') as WorkerTask;
-	const output = task.mode === 'oneByOne' ? await runOneByOne(task) : await runNode(task);
+	const output = task.mode === 'oneByOne' ? await runOneByOne(task) : task.mode === 'secondRun' ? await runSecond(task) : await runNode(task);
 	process.stdout.write(`BENCH_RESULT ${JSON.stringify(output)}\n`);
 }
 

@@ -10,6 +10,10 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
 	listAlreadyTagged: true,
 	reportUnknownTagEmails: false,
 	sameNameTag: 'refuse',
+	numberAnswer: 'number',
+	dateAnswer: 'fieldFormat',
+	phoneAnswer: 'asSent',
+	addressAnswer: 'asSent',
 };
 
 export function behaviourOf(options: BehaviourOptions = {}): Behaviour {

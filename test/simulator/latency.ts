@@ -2,15 +2,19 @@
 // times `scale`. Benchmarks can compute their lower bound from the same numbers.
 import type { LatencyCost, LatencyEndpoint, LatencyOptions } from './types';
 
-/** Realistic timings: batch upsert 300 ms + 4 ms/member, tag add/remove 150 ms + 1 ms/member, single PUT 250 ms, a page of reads 200 ms. */
+/**
+ * Realistic timings: batch upsert 300 ms + 4 ms/member, tag add/remove 150 ms + 1 ms/member,
+ * single PUT 250 ms, a small read 200 ms, a page of the members list 200 ms + 0.5 ms/member.
+ */
 export const REFERENCE_LATENCY: Readonly<Record<LatencyEndpoint, LatencyCost>> = {
 	upsert: { fixedMs: 300, perMemberMs: 4 },
 	segmentMembers: { fixedMs: 150, perMemberMs: 1 },
 	memberPut: { fixedMs: 250, perMemberMs: 0 },
 	read: { fixedMs: 200, perMemberMs: 0 },
+	memberList: { fixedMs: 200, perMemberMs: 0.5 },
 };
 
-const ENDPOINTS: LatencyEndpoint[] = ['upsert', 'segmentMembers', 'memberPut', 'read'];
+const ENDPOINTS: LatencyEndpoint[] = ['upsert', 'segmentMembers', 'memberPut', 'read', 'memberList'];
 
 export class LatencyModel {
 	private readonly costs: Record<LatencyEndpoint, LatencyCost>;

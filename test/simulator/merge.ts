@@ -1,4 +1,6 @@
-// Merge field values: what each type accepts, and the messages Mailchimp answers with.
+// Merge field values: what each type accepts, the messages Mailchimp answers with, and how a
+// member read answers a stored value (where that is undocumented, as a behaviour switch says).
+import type { Behaviour } from './behaviour';
 import type { FieldError } from './problem';
 import type { MergeFieldSpec } from './types';
 
@@ -110,4 +112,33 @@ export function checkMergeFields(
 		else values[tag] = field.type === 'number' ? Number(value) : value;
 	}
 	return { values };
+}
+
+/** A stored date as YYYY-MM-DD, read in the field's format; undefined when it is not one. */
+function isoOf(value: string, format: string): string | undefined {
+	const m = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(value);
+	if (format === 'MM/DD/YYYY' && m) return `${m[3]}-${m[1]}-${m[2]}`;
+	if (format === 'DD/MM/YYYY' && m) return `${m[3]}-${m[2]}-${m[1]}`;
+	return /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : undefined;
+}
+
+/** A stored merge value as a member read answers it, under the behaviour switches (README.md). */
+export function answeredValue(field: MergeFieldSpec, value: unknown, behaviour: Behaviour): unknown {
+	if (value === undefined || value === null || value === '') return '';
+	switch (field.type) {
+		case 'number':
+			return behaviour.numberAnswer === 'text' ? String(value) : value;
+		case 'date':
+			return behaviour.dateAnswer === 'iso' ? (isoOf(String(value), field.options?.date_format ?? 'YYYY-MM-DD') ?? value) : value;
+		case 'phone': {
+			const digits = String(value).replace(/\D/g, '').replace(/^1(?=\d{10}$)/, '');
+			return behaviour.phoneAnswer === 'usFormat' && digits.length === 10 ? `${digits.slice(0, 3)}-${digits.slice(3, 6)}-${digits.slice(6)}` : value;
+		}
+		case 'address':
+			return behaviour.addressAnswer === 'allParts' && typeof value === 'object'
+				? { addr1: '', addr2: '', city: '', state: '', zip: '', country: 'US', ...(value as Record<string, unknown>) }
+				: value;
+		default:
+			return value;
+	}
 }

@@ -89,6 +89,10 @@ export class List {
 		transactional: 0,
 	};
 	readonly created = Date.now();
+	/** Bumped when a member comes, goes or changes status: the members list's pages are rebuilt then. */
+	private version = 0;
+	private pagesVersion = -1;
+	private readonly ordered = new Map<string, string[]>();
 
 	constructor(
 		readonly id: string,
@@ -115,12 +119,49 @@ export class List {
 	insert(hash: string, member: Member): void {
 		this.members.set(hash, member);
 		this.counts[member.status]++;
+		this.version++;
+	}
+
+	/** Says the archive changed (its page cache is rebuilt). */
+	touch(): void {
+		this.version++;
+	}
+
+	/** Takes a member out of `members` (its tags and archive entry are the caller's). */
+	delete(hash: string): void {
+		const member = this.members.get(hash);
+		if (!member) return;
+		this.counts[member.status]--;
+		this.members.delete(hash);
+		this.version++;
 	}
 
 	setStatus(member: Member, status: MemberStatus): void {
 		this.counts[member.status]--;
 		this.counts[status]++;
 		member.status = status;
+		this.version++;
+	}
+
+	/**
+	 * The members list (`GET /lists/{id}/members`): hashes in insertion order, every status but
+	 * archived, or one status (`archived` lists the archived contacts). Cached between changes so
+	 * that deep pages stay cheap.
+	 */
+	memberPage(offset: number, count: number, status: string | null): { hashes: string[]; total: number } {
+		if (this.pagesVersion !== this.version) {
+			this.ordered.clear();
+			this.pagesVersion = this.version;
+		}
+		const key = status ?? '';
+		let all = this.ordered.get(key);
+		if (all === undefined) {
+			if (status === 'archived') all = [...this.archived.keys()];
+			else if (status === null) all = [...this.members.keys()];
+			else all = [...this.members].filter(([, m]) => m.status === status).map(([hash]) => hash);
+			this.ordered.set(key, all);
+		}
+		return { hashes: all.slice(offset, offset + count), total: all.length };
 	}
 
 	segmentByName(name: string): Segment | undefined {
@@ -208,6 +249,7 @@ export class SimulatorState {
 	archive(listId: string, email: string, locked: boolean): void {
 		const list = this.requireList(listId);
 		list.archived.set(removeContact(list, email), { email, locked });
+		list.touch();
 	}
 
 	/** Permanently deletes a contact: it can never be imported again. */
@@ -263,11 +305,7 @@ export class SimulatorState {
 /** Takes a contact out of the audience and every tag; returns its subscriber hash. */
 function removeContact(list: List, email: string): string {
 	const hash = subscriberHash(email);
-	const member = list.members.get(hash);
-	if (member) {
-		list.counts[member.status]--;
-		list.members.delete(hash);
-	}
+	list.delete(hash);
 	for (const segment of list.segments.values()) segment.remove(hash);
 	return hash;
 }

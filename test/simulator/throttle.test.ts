@@ -51,8 +51,10 @@ test('latency: fixed + per-member cost, scaled; reference model numbers', async 
 		segmentMembers: { fixedMs: 150, perMemberMs: 1 },
 		memberPut: { fixedMs: 250, perMemberMs: 0 },
 		read: { fixedMs: 200, perMemberMs: 0 },
+		memberList: { fixedMs: 200, perMemberMs: 0.5 },
 	});
 	expect(new LatencyModel('reference').delayMs('upsert', 500)).toBe(2300);
+	expect(new LatencyModel('reference').delayMs('memberList', 1000)).toBe(700);
 	expect(new LatencyModel({ ...REFERENCE_LATENCY, scale: 0.02 }).delayMs('upsert', 500)).toBeCloseTo(46);
 	expect(new LatencyModel().delayMs('upsert', 500)).toBe(0);
 

@@ -61,7 +61,7 @@ export interface LatencyCost {
 	perMemberMs: number;
 }
 
-export type LatencyEndpoint = 'upsert' | 'segmentMembers' | 'memberPut' | 'read';
+export type LatencyEndpoint = 'upsert' | 'segmentMembers' | 'memberPut' | 'read' | 'memberList';
 
 export interface LatencyOptions extends Partial<Record<LatencyEndpoint, Partial<LatencyCost>>> {
 	/** Multiplies every cost (0.02 turns the reference model's 2,300 ms batch into 46 ms). */
@@ -109,6 +109,14 @@ export interface BehaviourOptions {
 	retryAfterSeconds?: number;
 	/** ['refuse'] Creating a tag whose name exists: 'refuse' (a 400) or 'duplicate' (a second tag of that name). */
 	sameNameTag?: SameNameTag;
+	/** ['number'] How a member read answers a number merge field: a JSON number, or 'text' ("42"). */
+	numberAnswer?: 'number' | 'text';
+	/** ['fieldFormat'] How a member read answers a date merge field: in the field's date_format, or 'iso' (YYYY-MM-DD). */
+	dateAnswer?: 'fieldFormat' | 'iso';
+	/** ['asSent'] How a member read answers a phone merge field: as sent, or 'usFormat' (10 US digits as 555-123-4567). */
+	phoneAnswer?: 'asSent' | 'usFormat';
+	/** ['asSent'] How a member read answers an address: the parts sent, or 'allParts' (every part, addr2 '' and country 'US' when not sent). */
+	addressAnswer?: 'asSent' | 'allParts';
 }
 
 export interface SimulatorOptions {

@@ -1,5 +1,7 @@
 // What the API answers for lists, members, merge fields and segments: small but
 // valid against the definition's response schemas.
+import type { Behaviour } from './behaviour';
+import { answeredValue } from './merge';
 import type { List, Member, MergeField, Segment } from './state';
 
 let lastSecond = -1;
@@ -15,9 +17,13 @@ export function timestamp(ms: number): string {
 	return lastStamp;
 }
 
-export function memberView(list: List, hash: string, member: Member): Record<string, unknown> {
+/** A member as the API answers it; with `behaviour`, its merge values as a member read formats them. */
+export function memberView(list: List, hash: string, member: Member, behaviour?: Behaviour): Record<string, unknown> {
 	const mergeFields: Record<string, unknown> = {};
-	for (const tag of list.mergeFields.keys()) mergeFields[tag] = member.merge?.[tag] ?? '';
+	for (const [tag, field] of list.mergeFields) {
+		const value = member.merge?.[tag] ?? '';
+		mergeFields[tag] = behaviour === undefined ? value : answeredValue(field, value, behaviour);
+	}
 	const tags = list.tagsOf(hash).map((segment) => ({ id: segment.id, name: segment.name }));
 	return {
 		id: hash,

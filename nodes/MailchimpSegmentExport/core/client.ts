@@ -115,7 +115,7 @@ const listSchema = z.object({
 	id: z.string(),
 	name: z.string(),
 	double_optin: z.boolean().optional(),
-	stats: z.object({ member_count: z.number().optional() }).partial().optional(),
+	stats: z.object({ member_count: z.number().optional(), total_contacts: z.number().optional() }).partial().optional(),
 });
 
 export interface ListInfo {
@@ -123,6 +123,8 @@ export interface ListInfo {
 	name: string;
 	doubleOptin: boolean;
 	memberCount: number;
+	/** Every contact the members list holds (subscribed or not); member_count when not answered. */
+	totalContacts: number;
 }
 
 export async function getList(request: RequestFn, listId: string): Promise<ListInfo> {
@@ -130,13 +132,14 @@ export async function getList(request: RequestFn, listId: string): Promise<ListI
 	const res = await request({
 		method: 'GET',
 		path: `/lists/${listId}`,
-		qs: { fields: 'id,name,double_optin,stats.member_count' },
+		qs: { fields: 'id,name,double_optin,stats.member_count,stats.total_contacts' },
 	});
 	if (res.status === 404) {
 		throw new ExportError(`Audience ${listId} not found`, 'Pick an existing audience: it may have been deleted, or belong to another account.', 404);
 	}
 	const body = parse(listSchema, expectOk(res, 'read the audience'), 'read the audience');
-	return { id: body.id, name: body.name, doubleOptin: body.double_optin ?? false, memberCount: body.stats?.member_count ?? 0 };
+	const memberCount = body.stats?.member_count ?? 0;
+	return { id: body.id, name: body.name, doubleOptin: body.double_optin ?? false, memberCount, totalContacts: body.stats?.total_contacts ?? memberCount };
 }
 
 // ---- merge fields ----
@@ -254,6 +257,57 @@ export async function listSegmentMembers(
 	});
 	const body = parse(segmentMembersSchema, expectOk(res, 'read the members of a tag'), 'read the members of a tag');
 	return { emails: body.members.map((m) => m.email_address), total: body.total_items };
+}
+
+// ---- the audience's members ----
+
+/** A member as the members list answers it: only what an export compares. */
+export interface ListedMember {
+	email: string;
+	status: string;
+	/** The mapped merge fields as Mailchimp holds them (its own formatting). */
+	mergeFields: Record<string, unknown>;
+	tagIds: number[];
+}
+
+/** The members list's answer, read by hand (a million members come through here), or ShapeError. */
+export function readMembersPage(body: unknown): { members: ListedMember[]; total: number } {
+	if (!isObject(body)) throw new ShapeError('body');
+	const list = listAt(body, 'members');
+	const members: ListedMember[] = new Array(list.length);
+	for (let i = 0; i < list.length; i++) {
+		const m = list[i];
+		if (typeof m.email_address !== 'string') throw new ShapeError(`members.${i}.email_address`);
+		const merge = m.merge_fields ?? {};
+		if (!isObject(merge)) throw new ShapeError(`members.${i}.merge_fields`);
+		members[i] = {
+			email: m.email_address,
+			status: textAt(m, 'status') ?? '',
+			mergeFields: merge,
+			tagIds: (tagsAt(m, `members.${i}`) ?? []).map((t) => t.id),
+		};
+	}
+	const total = countAt(body, 'total_items');
+	if (total === undefined) throw new ShapeError('total_items');
+	return { members, total };
+}
+
+/**
+ * One page of the audience's members (every status but archived), with `fields` limited to the
+ * email, the status, the merge fields `mergeTags` and the tags' ids. Throws RequestFailedError
+ * when Mailchimp cannot answer.
+ */
+export async function listMembers(
+	request: RequestFn,
+	listId: string,
+	offset: number,
+	mergeTags: readonly string[],
+): Promise<{ members: ListedMember[]; total: number }> {
+	const fields = ['members.email_address', 'members.status', ...mergeTags.map((t) => `members.merge_fields.${t}`), 'members.tags.id', 'total_items'];
+	const res = await request({ method: 'GET', path: `/lists/${listId}/members`, qs: { count: PAGE_SIZE, offset, fields: fields.join(',') } });
+	throwIfFatal(res);
+	if (!ok(res)) throw batchFailure(res);
+	return readAnswer(res, readMembersPage, "the audience's members list");
 }
 
 // ---- batch writes ----

@@ -65,6 +65,7 @@ const optionsSchema = z.object({
 	statusIfNew: z.enum(STATUSES_IF_NEW, { errorMap: () => ({ message: `must be one of: ${STATUSES_IF_NEW.join(', ')}` }) }),
 	consentField: optionalPath,
 	removeMembersWhoLeft: z.boolean().default(false),
+	onlySendChanges: z.boolean().default(false),
 	skipMergeValidation: z.boolean().default(false),
 	dryRun: z.boolean().default(false),
 	maxProfiles: wholeNumber(MAX_PROFILES),

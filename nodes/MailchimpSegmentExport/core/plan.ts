@@ -1,6 +1,6 @@
 // Pass 1: read every row once, map and validate it, apply consent and segment selection,
 // enforce the profile limit, and keep a compact index of the members to send: one ordinal per
-// member, found by a 64-bit hash of its lower-cased email, with typed arrays (winning row, its
+// member, found by a 64-bit hash of its lower-cased email (hashTable.ts), with typed arrays (winning row, its
 // item, a fingerprint, segment bits, a state byte). The last valid occurrence of an email wins;
 // earlier ones are duplicates.
 //
@@ -11,9 +11,11 @@
 // before anything of that member is sent, and splits the two people apart if they differ.
 
 import { ExportError } from './errors';
+import { HashTable, memberHash } from './hashTable';
 import { Outcome, type ProfileMapper, newMappedProfile } from './profile';
 import { type Report, detach } from './report';
-import type { ProfileRow, ProfileSource } from './types';
+import { forEachRow } from './rows';
+import type { ProfileSource } from './types';
 
 export const enum MemberState {
 	/** Accepted in pass 1, not seen yet in pass 2. */
@@ -24,30 +26,6 @@ export const enum MemberState {
 	Exported = 2,
 	/** Rejected after pass 1 (by Mailchimp, a failed batch or a changed input). */
 	Rejected = 3,
-}
-
-/** The 64-bit hash of an identity, as two 32-bit halves in `out`. Replaceable for tests. */
-export const memberHash = {
-	of(key: string, out: Uint32Array): void {
-		let a = 0x811c9dc5;
-		let b = 0x9e3779b9 ^ key.length;
-		for (let i = 0; i < key.length; i++) {
-			const c = key.charCodeAt(i);
-			a = Math.imul(a ^ c, 0x01000193);
-			b = Math.imul(b ^ c, 0x5bd1e995);
-			b ^= b >>> 15;
-		}
-		out[0] = fmix(a);
-		out[1] = fmix(b ^ a);
-	},
-};
-
-function fmix(h: number): number {
-	h ^= h >>> 16;
-	h = Math.imul(h, 0x85ebca6b);
-	h ^= h >>> 13;
-	h = Math.imul(h, 0xc2b2ae35);
-	return (h ^ (h >>> 16)) >>> 0;
 }
 
 /** A member seen on more than one row: what pass 2 needs to check its first row. */
@@ -61,7 +39,7 @@ interface Repeated {
 	later: number[];
 }
 
-/** The compact per-member index: about 25 bytes per member plus 8 to 16 in the hash table. */
+/** The compact per-member index: about 17 bytes per member plus 16 to 24 in the hash table. */
 export class MemberIndex {
 	size = 0;
 	rowIndex: Uint32Array;
@@ -70,10 +48,7 @@ export class MemberIndex {
 	/** Segments 0..31 as bits; higher segment ids in `extraSegments`. */
 	segmentBits: Uint32Array;
 	state: Uint8Array;
-	private hashHi: Uint32Array;
-	private hashLo: Uint32Array;
-	/** Open addressing on hashLo: ordinal + 1, 0 when free. At most half full. */
-	private table: Int32Array;
+	private readonly hashes: HashTable;
 	private readonly extraSegments = new Map<number, number[]>();
 	/** The email of members seen on more than one row (or split off after a collision). */
 	private readonly keys = new Map<number, string>();
@@ -88,9 +63,7 @@ export class MemberIndex {
 		this.fingerprint = new Uint32Array(capacity);
 		this.segmentBits = new Uint32Array(capacity);
 		this.state = new Uint8Array(capacity);
-		this.hashHi = new Uint32Array(capacity);
-		this.hashLo = new Uint32Array(capacity);
-		this.table = new Int32Array(tableSizeFor(capacity));
+		this.hashes = new HashTable(capacity);
 	}
 
 	private grow(): void {
@@ -105,39 +78,20 @@ export class MemberIndex {
 		this.fingerprint = widen(this.fingerprint, (n) => new Uint32Array(n));
 		this.segmentBits = widen(this.segmentBits, (n) => new Uint32Array(n));
 		this.state = widen(this.state, (n) => new Uint8Array(n));
-		this.hashHi = widen(this.hashHi, (n) => new Uint32Array(n));
-		this.hashLo = widen(this.hashLo, (n) => new Uint32Array(n));
-		this.table = new Int32Array(tableSizeFor(capacity));
 		// Only the first member of each hash is in the table; the others hang off it.
 		const followers = new Set(this.nextSameHash.values());
-		for (let ord = 0; ord < this.size; ord++) if (!followers.has(ord)) this.place(ord);
-	}
-
-	private place(ord: number): void {
-		const mask = this.table.length - 1;
-		let slot = this.hashLo[ord] & mask;
-		while (this.table[slot] !== 0) slot = (slot + 1) & mask;
-		this.table[slot] = ord + 1;
+		this.hashes.grow(this.size, (ord) => !followers.has(ord));
 	}
 
 	/** The first member with the hash in `this.hash`, or -1. */
 	private head(): number {
-		const hi = this.hash[0];
-		const lo = this.hash[1];
-		const mask = this.table.length - 1;
-		for (let slot = lo & mask; ; slot = (slot + 1) & mask) {
-			const entry = this.table[slot];
-			if (entry === 0) return -1;
-			const ord = entry - 1;
-			if (this.hashLo[ord] === lo && this.hashHi[ord] === hi) return ord;
-		}
+		return this.hashes.find(this.hash);
 	}
 
 	private newMember(rowIndex: number, itemIndex: number, fingerprint: number): number {
 		if (this.size === this.rowIndex.length) this.grow();
 		const ord = this.size++;
-		this.hashHi[ord] = this.hash[0];
-		this.hashLo[ord] = this.hash[1];
+		this.hashes.setHash(ord, this.hash);
 		this.rowIndex[ord] = rowIndex;
 		this.itemIndex[ord] = itemIndex;
 		this.fingerprint[ord] = fingerprint;
@@ -150,7 +104,7 @@ export class MemberIndex {
 		const head = this.head();
 		if (head < 0) {
 			const ord = this.newMember(rowIndex, itemIndex, fingerprint);
-			this.place(ord);
+			this.hashes.place(ord);
 			this.addSegments(ord, segments);
 			return false;
 		}
@@ -288,29 +242,6 @@ export class MemberIndex {
 	/** The member's email when it is known (a member seen on more than one row), else ''. */
 	emailOf(ord: number): string {
 		return this.keys.get(ord) ?? '';
-	}
-}
-
-/** A power of two at least twice `capacity`. */
-function tableSizeFor(capacity: number): number {
-	let size = 16;
-	while (size < capacity * 2) size *= 2;
-	return size;
-}
-
-/** Iterates a source, sync or async, calling `each` per row (awaiting it only when it returns a promise). */
-export async function forEachRow(source: ProfileSource, each: (row: ProfileRow) => void | Promise<void>): Promise<void> {
-	const rows = source();
-	if (rows !== null && typeof rows === 'object' && Symbol.iterator in rows) {
-		for (const row of rows as Iterable<ProfileRow>) {
-			const pending = each(row);
-			if (pending !== undefined) await pending;
-		}
-		return;
-	}
-	for await (const row of rows as AsyncIterable<ProfileRow>) {
-		const pending = each(row);
-		if (pending !== undefined) await pending;
 	}
 }
 

@@ -5,7 +5,7 @@
 import { DRY_RUN_CHECKS } from './checks';
 import { redact } from './redact';
 import type { RejectCode } from './rejections';
-import type { ExportResult, RejectedRow, SegmentReport } from './types';
+import type { ChangesReport, ExportResult, RejectedRow, SegmentReport } from './types';
 
 /**
  * A copy of `text` that shares no memory with a larger string. The readers hand out field
@@ -21,6 +21,7 @@ export class Report {
 	profilesIn = 0;
 	created = 0;
 	updated = 0;
+	unchanged = 0;
 	noConsent = 0;
 	notInSelectedSegments = 0;
 	duplicate = 0;
@@ -43,6 +44,7 @@ export class Report {
 		retries: number;
 		durationMs: number;
 		dryRun: boolean;
+		changes?: ChangesReport;
 	}): ExportResult {
 		const rejected = [...this.rejected].sort((a, b) => a.index - b.index);
 		return {
@@ -51,6 +53,7 @@ export class Report {
 				exported: totals.exported,
 				created: this.created,
 				updated: this.updated,
+				unchanged: this.unchanged,
 				rejected: rejected.length,
 				skipped: {
 					noConsent: this.noConsent,
@@ -63,6 +66,7 @@ export class Report {
 				durationMs: totals.durationMs,
 				dryRun: totals.dryRun,
 				partial: this.partial,
+				...(totals.changes === undefined ? {} : { onlySendChanges: totals.changes }),
 				...(totals.dryRun ? { checks: DRY_RUN_CHECKS } : {}),
 			},
 			rejected,

@@ -1,26 +1,24 @@
 // Pass 2: read the rows again, re-map only each member's winning row, and send. This is where
-// batches are built: upserts of up to 500 members, and, as upserts are confirmed, tag calls
-// (`members_to_add`) of up to 500 per segment, pipelined so that the runner's pool stays full.
+// upsert batches of up to 500 members are built and their answers matched back; members they
+// confirm go to the tag queue (tagQueue.ts), which keeps the runner's pool full with tag calls.
 // Rows Mailchimp rejects (errors[] inside an HTTP 200), rows of a batch that failed for good,
 // and rows whose input changed between the two reads are rejected here, with the reason.
 
-import {
-	MAX_BATCH,
-	type MemberUpsert,
-	type SegmentUpdateResult,
-	type UpsertResult,
-	upsertMembers,
-	updateSegmentMembers,
-} from './client';
+import { MAX_BATCH, type MemberUpsert, type UpsertResult, upsertMembers } from './client';
+import type { ValueHasher } from './changes';
 import { absenceReason, lookUpMembers } from './confirm';
 import { emailKey } from './email';
 import { RequestFailedError } from './errors';
-import { MemberState, type MemberIndex, forEachRow } from './plan';
-import { Outcome, type ProfileMapper, newMappedProfile } from './profile';
+import { MemberState, type MemberIndex } from './plan';
+import { type MappedProfile, Outcome, type ProfileMapper, newMappedProfile } from './profile';
 import { type RejectCode, mailchimpCode, reasons } from './rejections';
 import type { Report } from './report';
+import { forEachRow } from './rows';
 import type { Runner } from './runner';
+import type { AudienceSnapshot } from './snapshot';
+import { TagQueue } from './tagQueue';
 import type { TagTarget } from './tags';
+import { Tasks } from './tasks';
 import type { ProfileSource } from './types';
 
 export type NewMemberStatus = MemberUpsert['status_if_new'];
@@ -37,35 +35,27 @@ export interface SendContext {
 	dryRun: boolean;
 	/** Calls kept pending at once (the pool size). */
 	maxConcurrency: number;
+	/** "Only Send Changes" with the audience read: members already as sent are left alone. */
+	audience?: { snapshot: AudienceSnapshot; values: ValueHasher };
 }
 
 interface BatchMember {
 	ord: number;
 	key: string;
 	body: MemberUpsert;
+	/** The member in the audience snapshot, or -1 (not listed, or no snapshot). */
+	held: number;
 }
-
-/**
- * Emails waiting for a tag call, with their members' ordinals and the lower-cased emails of
- * those that Mailchimp's upsert answer already showed with the tag.
- */
-interface TagBuffer {
-	emails: string[];
-	ords: number[];
-	hadTag: Set<string>;
-}
-
-const emptyTagBuffer = (): TagBuffer => ({ emails: [], ords: [], hadTag: new Set() });
 
 export class Sender {
 	private batch: BatchMember[] = [];
-	private readonly tagBuffers: TagBuffer[];
-	private readonly tasks = new Set<Promise<void>>();
-	private fatal: unknown = undefined;
-	private readonly segmentScratch: number[] = [];
+	private readonly tasks: Tasks;
+	private readonly tags: TagQueue;
+	private readonly valueHash = new Uint32Array(2);
 
 	constructor(private readonly ctx: SendContext) {
-		this.tagBuffers = ctx.targets.map(emptyTagBuffer);
+		this.tasks = new Tasks(ctx.runner);
+		this.tags = new TagQueue({ ...ctx, tasks: this.tasks });
 	}
 
 	/** Pass 2 over the source; returns when every call has settled. */
@@ -76,14 +66,14 @@ export class Sender {
 			await this.readAndSend(source, mapped, () => ++rows);
 		} finally {
 			// On failure, let the calls in flight finish (none starts any more) so the state is known.
-			while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
+			await this.tasks.drain();
 		}
 	}
 
 	private async readAndSend(source: ProfileSource, mapped: ReturnType<typeof newMappedProfile>, count: () => number): Promise<void> {
 		const { mapper, index, report } = this.ctx;
 		await forEachRow(source, (row) => {
-			if ((count() & 255) === 0) this.checkpoint();
+			if ((count() & 255) === 0) this.tasks.checkpoint();
 			if (row.error !== undefined) return;
 			const key = mapper.keyOf(row.data);
 			if (key === '') return;
@@ -107,39 +97,21 @@ export class Sender {
 				);
 				return;
 			}
+			const held = this.ctx.audience === undefined ? -1 : this.ctx.audience.snapshot.find(key);
+			if (held >= 0 && this.unchanged(ord, held, mapped)) return undefined;
 			index.state[ord] = MemberState.Queued;
 			const body: MemberUpsert = { email_address: mapped.email, status_if_new: this.ctx.statusIfNew };
 			const merge = mapper.mergeFields(mapped);
 			if (merge !== undefined) body.merge_fields = merge;
-			this.batch.push({ ord, key: mapped.key, body });
+			this.batch.push({ ord, key: mapped.key, body, held });
 			if (this.batch.length === MAX_BATCH) return this.flushBatch();
 			return undefined;
 		});
 		await this.flushBatch();
-		await this.settle();
-		for (let s = 0; s < this.tagBuffers.length; s++) if (this.tagBuffers[s].emails.length > 0) this.flushTag(s);
-		await this.settle();
+		await this.tasks.settle();
+		this.tags.flushAll();
+		await this.tasks.settle();
 		this.rejectUnseen();
-	}
-
-	/** Throws the first fatal error (bad key, cancellation) once the calls in flight have settled. */
-	private checkpoint(): void {
-		if (this.fatal !== undefined) throw this.fatal;
-		this.ctx.runner.throwIfCancelled();
-	}
-
-	private async settle(): Promise<void> {
-		while (this.tasks.size > 0) await Promise.all([...this.tasks]);
-		if (this.fatal !== undefined) throw this.fatal;
-		this.ctx.runner.throwIfCancelled();
-	}
-
-	private track(task: Promise<void>): void {
-		const tracked = task.catch((error: unknown) => {
-			if (this.fatal === undefined) this.fatal = error;
-		});
-		this.tasks.add(tracked);
-		void tracked.then(() => this.tasks.delete(tracked));
 	}
 
 	private async flushBatch(): Promise<void> {
@@ -149,15 +121,17 @@ export class Sender {
 		// Back-pressure: start a batch only when the pool has room, so that memory holds only
 		// the batches in flight.
 		await this.ctx.runner.whenBelow(this.ctx.maxConcurrency);
-		if (this.fatal !== undefined) {
-			await this.settle();
-		}
+		if (this.tasks.failed) await this.tasks.settle();
 		this.ctx.runner.throwIfCancelled();
 		if (this.ctx.dryRun) {
-			for (const m of batch) this.confirm(m.ord, m.body.email_address);
+			for (const m of batch) {
+				// With the audience read, a dry run can tell new members from existing ones.
+				if (this.ctx.audience !== undefined) this.ctx.report[m.held >= 0 ? 'updated' : 'created']++;
+				this.exported(m.ord, m.body.email_address, m.held);
+			}
 			return;
 		}
-		this.track(
+		this.tasks.track(
 			upsertMembers(
 				this.ctx.runner.call,
 				this.ctx.listId,
@@ -186,7 +160,7 @@ export class Sender {
 			const m = take(member.email_address);
 			if (m === undefined) continue;
 			report.created++;
-			this.confirm(m.ord, m.body.email_address, tagIdsOf(member));
+			this.exported(m.ord, m.body.email_address, m.held, tagIdsOf(member));
 		}
 		for (const member of result.updated_members) {
 			const m = take(member.email_address);
@@ -196,7 +170,7 @@ export class Sender {
 				continue;
 			}
 			report.updated++;
-			this.confirm(m.ord, m.body.email_address, tagIdsOf(member));
+			this.exported(m.ord, m.body.email_address, m.held, tagIdsOf(member));
 		}
 		for (const error of result.errors) {
 			const m = take(error.email_address);
@@ -228,7 +202,7 @@ export class Sender {
 			const presence = found[i];
 			if (presence.kind === 'present') {
 				this.ctx.report.updated++;
-				this.confirm(m.ord, m.body.email_address, presence.member.tagIds);
+				this.exported(m.ord, m.body.email_address, m.held, presence.member.tagIds);
 				return;
 			}
 			if (presence.kind === 'unknown') this.ctx.report.partial = true;
@@ -252,96 +226,37 @@ export class Sender {
 		}
 	}
 
-	/** The member is in the audience: queue it for each of its tags (`tagIds`: the ones Mailchimp showed it with). */
-	private confirm(ord: number, email: string, tagIds?: readonly number[]): void {
+	/**
+	 * A member the snapshot holds (`held`) with the values the node would send: unchanged, no
+	 * upsert; only the tags it lacks are queued. False when its values differ.
+	 */
+	private unchanged(ord: number, held: number, mapped: MappedProfile): boolean {
+		const { snapshot, values } = this.ctx.audience!;
+		values.sent(mapped.values, this.valueHash);
+		if (!snapshot.sameValues(held, this.valueHash)) return false;
+		this.ctx.report.unchanged++;
 		this.ctx.index.state[ord] = MemberState.Exported;
-		const segments = this.ctx.index.segmentsOf(ord, this.segmentScratch);
-		for (let i = 0; i < segments.length; i++) {
-			const buffer = this.tagBuffers[segments[i]];
-			buffer.emails.push(email);
-			buffer.ords.push(ord);
-			const tagId = this.ctx.targets[segments[i]].tagId;
-			if (tagIds !== undefined && tagId !== null && tagIds.includes(tagId)) buffer.hadTag.add(emailKey(email));
-			if (buffer.emails.length === MAX_BATCH) this.flushTag(segments[i]);
-		}
-	}
-
-	private flushTag(segment: number): void {
-		const buffer = this.tagBuffers[segment];
-		this.tagBuffers[segment] = emptyTagBuffer();
-		const target = this.ctx.targets[segment];
-		if (this.ctx.dryRun || target.tagId === null) {
-			target.added += buffer.emails.length;
-			return;
-		}
-		const tagId = target.tagId;
-		this.track(
-			updateSegmentMembers(this.ctx.runner.call, this.ctx.listId, tagId, { add: buffer.emails }).then(
-				(result) => this.tagged(target, tagId, buffer, result),
-				(error: unknown) => {
-					if (!(error instanceof RequestFailedError)) throw error;
-					this.ctx.report.partial = true;
-					this.tagFailed(buffer, buffer.emails, () => `In the audience, but not tagged "${target.name}": ${error.message}`);
-				},
-			),
-		);
+		this.tags.add(ord, mapped.email, (segment) => snapshot.hasTag(held, segment), true);
+		return true;
 	}
 
 	/**
-	 * Counts the members Mailchimp tagged: those in `members_added` (or all but the errors when
-	 * `total_added` says so), and those its upsert answer showed with the tag already (whether
-	 * `members_added` lists them is undocumented). The others are looked up: tagged, or rejected
-	 * with the reason.
+	 * The member is in the audience: exported, and queued for its tags. `tagIds`: the tags
+	 * Mailchimp's answer showed it with; without them, the snapshot's (`held`), if any.
 	 */
-	private async tagged(target: TagTarget, tagId: number, buffer: TagBuffer, result: SegmentUpdateResult): Promise<void> {
-		const failed = new Set<string>();
-		for (const e of result.errors) {
-			for (const email of e.email_addresses) failed.add(emailKey(email.trim()));
-			this.tagFailed(buffer, e.email_addresses, () => `In the audience, but not tagged "${target.name}": ${e.error ?? 'Mailchimp did not add the tag'}`);
+	private exported(ord: number, email: string, held: number, tagIds?: readonly number[]): void {
+		this.ctx.index.state[ord] = MemberState.Exported;
+		const { targets, audience } = this.ctx;
+		let has: ((segment: number) => boolean) | undefined;
+		if (tagIds !== undefined) {
+			has = (segment) => {
+				const tagId = targets[segment].tagId;
+				return tagId !== null && tagIds.includes(tagId);
+			};
+		} else if (audience !== undefined && held >= 0) {
+			has = (segment) => audience.snapshot.hasTag(held, segment);
 		}
-		const listed = result.members_added === undefined ? undefined : new Set(result.members_added.map((m) => emailKey(m.email_address.trim())));
-		const rest = buffer.emails.filter((email) => !failed.has(emailKey(email)));
-		const allAdded = listed === undefined && result.total_added !== undefined && result.total_added >= rest.length;
-		const unsure = allAdded
-			? []
-			: rest.filter((email) => !buffer.hadTag.has(emailKey(email)) && (listed === undefined || !listed.has(emailKey(email))));
-		// Members the upsert answer showed with the tag already are counted apart from those tagged now.
-		const hadIt = rest.filter((email) => buffer.hadTag.has(emailKey(email))).length;
-		target.added += rest.length - unsure.length - hadIt;
-		target.alreadyTagged += hadIt;
-		if (unsure.length === 0) return;
-		const found = await lookUpMembers(this.ctx.runner, this.ctx.listId, unsure);
-		const untagged: string[] = [];
-		const reasons = new Map<string, string>();
-		unsure.forEach((email, i) => {
-			const presence = found[i];
-			if (presence.kind === 'present' && presence.member.tagIds.includes(tagId)) {
-				target.added++;
-				return;
-			}
-			if (presence.kind === 'unknown') this.ctx.report.partial = true;
-			untagged.push(email);
-			reasons.set(
-				emailKey(email),
-				presence.kind === 'present'
-					? `In the audience, but not tagged "${target.name}": Mailchimp did not add the tag and did not say why`
-					: `Not tagged "${target.name}": ${absenceReason(presence)}`,
-			);
-		});
-		this.tagFailed(buffer, untagged, (email) => reasons.get(emailKey(email)) ?? '');
-	}
-
-	/** Rejects the members of a tag call that did not get the tag. */
-	private tagFailed(buffer: TagBuffer, emails: readonly string[], reasonOf: (email: string) => string): void {
-		const { index, report } = this.ctx;
-		const wanted = new Set(emails.map((e) => emailKey(e.trim())));
-		for (let i = 0; i < buffer.emails.length; i++) {
-			if (!wanted.has(emailKey(buffer.emails[i]))) continue;
-			const ord = buffer.ords[i];
-			if (index.state[ord] === MemberState.Rejected) continue;
-			index.state[ord] = MemberState.Rejected;
-			report.reject(index.rowIndex[ord], index.itemIndex[ord], buffer.emails[i], reasonOf(buffer.emails[i]), 'TAG_FAILED');
-		}
+		this.tags.add(ord, email, has, audience !== undefined);
 	}
 
 	/** Members accepted in pass 1 whose row was not found in pass 2. */

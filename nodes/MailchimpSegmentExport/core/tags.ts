@@ -99,9 +99,28 @@ async function createTag(runner: Runner, listId: string, name: string): Promise<
 	);
 }
 
+/** A tag's members who are not exported in its segment this time, read page by page. */
+async function readLeavers(runner: Runner, listId: string, target: TagTarget, tagId: number, index: MemberIndex): Promise<string[]> {
+	// Read the whole tag first: removing while paging would shift the offsets.
+	const leaving: string[] = [];
+	for (let offset = 0, total = Infinity; offset < total; ) {
+		runner.throwIfCancelled();
+		const page = await listSegmentMembers(runner.call, listId, tagId, offset);
+		total = page.total;
+		if (page.emails.length === 0) break;
+		offset += page.emails.length;
+		for (const email of page.emails) {
+			const ord = index.find(emailKey(email.trim()));
+			if (ord < 0 || !index.hasSegment(ord, target.segment)) leaving.push(email);
+		}
+	}
+	return leaving;
+}
+
 /**
  * Removes from each tag the members not exported in its segment this time. Members rejected in
  * this export are still in their segments and keep their tags. Failures mark the report partial.
+ * `known`: the leavers per segment, when the audience was read already ("Only Send Changes").
  */
 export async function removeMembersWhoLeft(
 	runner: Runner,
@@ -110,23 +129,12 @@ export async function removeMembersWhoLeft(
 	index: MemberIndex,
 	report: Report,
 	dryRun: boolean,
+	known?: readonly string[][],
 ): Promise<void> {
 	for (const target of targets) {
 		if (target.tagId === null) continue;
 		const tagId = target.tagId;
-		// Read the whole tag first: removing while paging would shift the offsets.
-		const leaving: string[] = [];
-		for (let offset = 0, total = Infinity; offset < total; ) {
-			runner.throwIfCancelled();
-			const page = await listSegmentMembers(runner.call, listId, tagId, offset);
-			total = page.total;
-			if (page.emails.length === 0) break;
-			offset += page.emails.length;
-			for (const email of page.emails) {
-				const ord = index.find(emailKey(email.trim()));
-				if (ord < 0 || !index.hasSegment(ord, target.segment)) leaving.push(email);
-			}
-		}
+		const leaving = known?.[target.segment] ?? (await readLeavers(runner, listId, target, tagId, index));
 		if (dryRun) {
 			target.removed = leaving.length;
 			continue;

@@ -94,6 +94,12 @@ export interface ExportOptions {
 	consentField?: string;
 	removeMembersWhoLeft: boolean;
 	/**
+	 * Read the audience's members first and send only what differs from them: members whose
+	 * compared merge values and tags are in Mailchimp already get no call at all. Skipped (every
+	 * member sent) when reading would take more calls than writing everything.
+	 */
+	onlySendChanges?: boolean;
+	/**
 	 * Let Mailchimp add members whose required merge fields have no value (its
 	 * `skip_merge_validation`). Off: a required merge field the mapping does not fill stops the
 	 * export before anything is written, and a row whose required value is empty is rejected.
@@ -188,11 +194,24 @@ export interface SegmentReport {
 	note?: string;
 }
 
+/** Which way "Only Send Changes" went, and why (estimated calls of both ways). */
+export interface ChangesReport {
+	/** `compared`: the audience was read and only changes sent; `sentAll`: reading would cost more. */
+	path: 'compared' | 'sentAll';
+	reason: string;
+	audienceContacts: number;
+	readCalls: number;
+	writeCalls: number;
+}
+
 export interface ExportSummary {
 	profilesIn: number;
+	/** created + updated + unchanged. */
 	exported: number;
 	created: number;
 	updated: number;
+	/** Members already in Mailchimp as the export has them ("Only Send Changes"): no call was made for them. */
+	unchanged: number;
 	rejected: number;
 	skipped: { noConsent: number; notInSelectedSegments: number; duplicate: number };
 	segments: SegmentReport[];
@@ -202,6 +221,8 @@ export interface ExportSummary {
 	dryRun: boolean;
 	/** True when a batch or tag call failed for good: some rows were not exported (see rejected). */
 	partial: boolean;
+	/** With "Only Send Changes": whether the audience was read, and why. */
+	onlySendChanges?: ChangesReport;
 	/** Dry run only: which checks were made here, and which only Mailchimp makes when written to. */
 	checks?: DryRunChecks;
 }

@@ -55,6 +55,14 @@ export const optionsProperties: INodeProperties[] = [
 					'The export stops with an error, before writing anything, when the input holds more profiles than this',
 			},
 			{
+				displayName: 'Only Send Changes',
+				name: 'onlySendChanges',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether to read the audience's members first and send only what differs: members whose mapped fields and segment tags are already in Mailchimp get no call, so their Last Changed date stays and no automation is woken. Reading costs one call per 1,000 audience contacts, so the node reads only when that is cheaper than sending everything, and the Summary says which it did. Best for a daily export where few profiles change.",
+			},
+			{
 				displayName: 'Remove Segment Tag From Members Who Left',
 				name: 'removeMembersWhoLeft',
 				type: 'boolean',

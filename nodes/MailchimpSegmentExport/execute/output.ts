@@ -77,6 +77,15 @@ function columnsText(columns: FileColumns | undefined): string {
 	return ` ${which} (for the field parameters): ${shown.join(', ')}${more}.`;
 }
 
+/** What Only Send Changes did, for the hint: ` 1,200 members unchanged: nothing was sent for them (Only Send Changes).` */
+function changesText(summary: ExportSummary): string {
+	const changes = summary.onlySendChanges;
+	if (changes === undefined) return '';
+	if (changes.path === 'sentAll') return ' Only Send Changes sent every member: reading the audience would have cost more calls (see onlySendChanges in the Summary).';
+	const verb = summary.dryRun ? 'would be' : 'was';
+	return ` ${count(summary.unchanged)} member${summary.unchanged === 1 ? '' : 's'} unchanged: nothing ${verb} sent for ${summary.unchanged === 1 ? 'it' : 'them'} (Only Send Changes).`;
+}
+
 /**
  * What the output pane says above the Summary when not every profile was exported, so that a
  * partial export never looks like a plain success and every row not exported is accounted for.
@@ -84,29 +93,33 @@ function columnsText(columns: FileColumns | undefined): string {
 export function summaryHint(summary: ExportSummary, columns?: FileColumns): NodeExecutionHint | undefined {
 	const of = `${count(summary.exported)} of ${count(summary.profilesIn)} profiles`;
 	const rows = summary.rejected === 1 ? '1 row was' : `${count(summary.rejected)} rows were`;
-	const skipped = skippedText(summary);
+	const details = skippedText(summary) + changesText(summary);
 	if (summary.dryRun) {
 		const rejected = summary.rejected > 0 ? ` ${rows} rejected: see the Rejected output.` : '';
 		return {
 			type: 'info',
 			location: 'outputPane',
-			message: `Dry run: nothing was written. ${of} would be exported.${rejected}${skipped}${columnsText(columns)} A dry run does not read the audience's members, so it cannot tell new members from existing ones (created and updated stay 0). The Summary's "checks" lists what was checked here and what only Mailchimp checks when written to.`,
+			message: `Dry run: nothing was written. ${of} would be exported.${rejected}${details}${columnsText(columns)} ${
+				summary.onlySendChanges?.path === 'compared'
+					? "Created, updated and unchanged are predicted from the audience's members as read now."
+					: "A dry run does not read the audience's members, so it cannot tell new members from existing ones (created and updated stay 0)."
+			} The Summary's "checks" lists what was checked here and what only Mailchimp checks when written to.`,
 		};
 	}
 	if (summary.partial) {
 		return {
 			type: 'warning',
 			location: 'outputPane',
-			message: `Partial export: ${of} exported. ${rows} not exported, some after Mailchimp kept failing: see the Rejected output for each reason.${skipped} Running the export again is safe: members already exported are updated, not duplicated.`,
+			message: `Partial export: ${of} exported. ${rows} not exported, some after Mailchimp kept failing: see the Rejected output for each reason.${details} Running the export again is safe: members already exported are updated, not duplicated.`,
 		};
 	}
 	if (summary.rejected > 0) {
 		return {
 			type: 'warning',
 			location: 'outputPane',
-			message: `${of} exported; ${rows} rejected: see the Rejected output for each reason.${skipped}`,
+			message: `${of} exported; ${rows} rejected: see the Rejected output for each reason.${details}`,
 		};
 	}
-	if (skipped !== '') return { type: 'info', location: 'outputPane', message: `${of} exported.${skipped}` };
+	if (details !== '') return { type: 'info', location: 'outputPane', message: `${of} exported.${details}` };
 	return undefined;
 }

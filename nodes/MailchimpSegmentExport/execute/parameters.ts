@@ -167,6 +167,7 @@ export function readParameters(ctx: IExecuteFunctions): NodeParameters {
 			statusIfNew,
 			consentField: consentField === '' ? undefined : consentField,
 			removeMembersWhoLeft: extra.removeMembersWhoLeft === true,
+			onlySendChanges: extra.onlySendChanges === true,
 			skipMergeValidation: extra.skipMergeValidation === true,
 			dryRun: extra.dryRun === true,
 			maxProfiles: numberOf(extra.maxProfiles, MAX_PROFILES.default),

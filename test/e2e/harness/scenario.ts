@@ -54,7 +54,7 @@ export function exportOutputs(run: any, nodeName = 'Export to Mailchimp'): { sum
 /** Every profile that came in is exported, rejected or skipped, exactly once. */
 export function countsAddUp(s: Summary): boolean {
 	const skipped = s.skipped.noConsent + s.skipped.notInSelectedSegments + s.skipped.duplicate;
-	return s.profilesIn === s.exported + s.rejected + skipped && s.exported === s.created + s.updated;
+	return s.profilesIn === s.exported + s.rejected + skipped && s.exported === s.created + s.updated + (s.unchanged ?? 0);
 }
 
 export function expectOk(r: ExecuteResult): void {

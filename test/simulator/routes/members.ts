@@ -1,5 +1,7 @@
-// One member: read it, or add/update it with PUT (n8n's one-request-per-member pattern).
+// The members list, and one member: read it, or add/update it with PUT (n8n's
+// one-request-per-member pattern).
 import { subscriberHash } from '../email';
+import { paging } from '../paging';
 import { ApiError, invalidResource, notFound } from '../problem';
 import type { Route } from '../router';
 import { upsertMember, type MemberInput } from '../upsert';
@@ -7,7 +9,31 @@ import { Member } from '../state';
 import { archivedView, memberView } from '../views';
 import { listOr404 } from './common';
 
+const STATUSES = new Set(['subscribed', 'unsubscribed', 'cleaned', 'pending', 'transactional', 'archived']);
+
 export const memberRoutes: Route[] = [
+	{
+		method: 'GET',
+		path: '/lists/:list_id/members',
+		endpoint: 'members',
+		latency: 'memberList',
+		handle: ({ state, params, query }) => {
+			const list = listOr404(state, params.list_id);
+			const { offset, count } = paging(query);
+			const status = query.get('status');
+			if (status !== null && !STATUSES.has(status)) {
+				throw invalidResource('The resource submitted could not be validated.', [{ field: 'status', message: 'Data presented is not one of the accepted values.' }]);
+			}
+			const page = list.memberPage(offset, count, status);
+			const members = page.hashes.map((hash) => {
+				const member = list.members.get(hash);
+				if (member) return memberView(list, hash, member, state.behaviour);
+				const archived = list.archived.get(hash)!;
+				return archivedView(list, hash, new Member(archived.email, 'unsubscribed', undefined, archived.locked, list.created));
+			});
+			return { status: 200, members: members.length, body: { members, list_id: list.id, total_items: page.total, _links: [] } };
+		},
+	},
 	{
 		method: 'GET',
 		path: '/lists/:list_id/members/:hash',
@@ -17,7 +43,7 @@ export const memberRoutes: Route[] = [
 			const list = listOr404(state, params.list_id);
 			const hash = params.hash.includes('@') ? subscriberHash(params.hash) : params.hash.toLowerCase();
 			const member = list.members.get(hash);
-			if (member) return { status: 200, body: memberView(list, hash, member) };
+			if (member) return { status: 200, body: memberView(list, hash, member, state.behaviour) };
 			// Archived contacts are still read, with status archived (the members list filters by it).
 			const archived = list.archived.get(hash);
 			if (!archived) throw notFound();

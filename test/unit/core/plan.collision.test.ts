@@ -3,7 +3,8 @@
 import { sleepWithAbort } from 'n8n-workflow';
 
 import { type ProfileRow, runExport } from '../../../nodes/MailchimpSegmentExport/core';
-import { MemberIndex, memberHash } from '../../../nodes/MailchimpSegmentExport/core/plan';
+import { memberHash } from '../../../nodes/MailchimpSegmentExport/core/hashTable';
+import { MemberIndex } from '../../../nodes/MailchimpSegmentExport/core/plan';
 import { createRequestFn } from '../../simulator/client';
 import { type Simulator, start } from '../../simulator/server';
 import { checkInvariant, options, rowsOf } from './helpers';

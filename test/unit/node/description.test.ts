@@ -58,6 +58,7 @@ describe('node description', () => {
 			dryRun: false,
 			maxConcurrency: 10,
 			maxProfiles: 1_000_000,
+			onlySendChanges: false,
 			removeMembersWhoLeft: false,
 			skipMergeValidation: false,
 			statusIfNew: 'subscribed',

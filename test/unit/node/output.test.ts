@@ -9,6 +9,7 @@ const summary = (over: Partial<ExportSummary>): ExportSummary => ({
 	exported: 1500,
 	created: 1500,
 	updated: 0,
+	unchanged: 0,
 	rejected: 0,
 	skipped: { noConsent: 0, notInSelectedSegments: 0, duplicate: 0 },
 	segments: [],
@@ -50,6 +51,21 @@ describe('summaryHint', () => {
 			message:
 				"1,397 of 1,500 profiles exported. 103 skipped: 1 duplicate (an email's last row is exported), 100 without consent, 2 in none of the selected segments.",
 		});
+	});
+
+	it('says what Only Send Changes did: members left alone, or every member sent and why', () => {
+		const compared = { path: 'compared' as const, reason: '', audienceContacts: 1500, readCalls: 2, writeCalls: 8 };
+		expect(summaryHint(summary({ created: 0, unchanged: 1499, updated: 1, onlySendChanges: compared }))).toEqual({
+			type: 'info',
+			location: 'outputPane',
+			message: '1,500 of 1,500 profiles exported. 1,499 members unchanged: nothing was sent for them (Only Send Changes).',
+		});
+		expect(summaryHint(summary({ onlySendChanges: { ...compared, path: 'sentAll' } }))?.message).toBe(
+			'1,500 of 1,500 profiles exported. Only Send Changes sent every member: reading the audience would have cost more calls (see onlySendChanges in the Summary).',
+		);
+		expect(summaryHint(summary({ dryRun: true, created: 10, unchanged: 1490, onlySendChanges: compared }))?.message).toMatch(
+			/would be exported\. 1,490 members unchanged: nothing would be sent for them \(Only Send Changes\)\. Created, updated and unchanged are predicted/,
+		);
 	});
 
 	it('a dry run says it cannot tell new members from existing ones', () => {

@@ -1,8 +1,9 @@
 // runExport: the whole export, in order. Read the audience and its merge fields; pass 1 (plan:
 // validate, de-duplicate, count, enforce the limit: nothing is written before it ends); find or
-// create the tags; pass 2 (send: upserts and tag calls); optionally untag members who left;
-// report.
+// create the tags; with "Only Send Changes", read the audience's members when that is cheaper;
+// pass 2 (send: upserts and tag calls); optionally untag members who left; report.
 
+import { type AudienceRead, ValueHasher, choosePath, readAudience } from './changes';
 import { getList, getMergeFields } from './client';
 import { ExportCancelledError } from './errors';
 import { checkOptions } from './options';
@@ -11,9 +12,9 @@ import { ProgressMeter } from './progress';
 import { ProfileMapper } from './profile';
 import { Report } from './report';
 import { Runner } from './runner';
-import { type NewMemberStatus, Sender, countExported } from './send';
+import { type NewMemberStatus, type SendContext, Sender, countExported } from './send';
 import { type TagTarget, ensureTags, removeMembersWhoLeft, segmentReport } from './tags';
-import type { ExportDeps, ExportOptions, ExportResult, ProfileSource, StatusIfNew } from './types';
+import type { ChangesReport, ExportDeps, ExportOptions, ExportResult, ProfileSource, StatusIfNew } from './types';
 
 function newMemberStatus(choice: StatusIfNew, doubleOptin: boolean): NewMemberStatus {
 	if (choice === 'audienceDefault') return doubleOptin ? 'pending' : 'subscribed';
@@ -40,6 +41,7 @@ export async function runExport(source: ProfileSource, options: ExportOptions, d
 	const report = new Report();
 	let index: MemberIndex | undefined;
 	let targets: TagTarget[] = [];
+	let changes: ChangesReport | undefined;
 	const result = (): ExportResult =>
 		report.result({
 			exported: index === undefined ? 0 : countExported(index),
@@ -48,6 +50,7 @@ export async function runExport(source: ProfileSource, options: ExportOptions, d
 			retries: runner.retries,
 			durationMs: Math.max(0, now() - started),
 			dryRun: checked.dryRun,
+			changes,
 		});
 
 	const steps = async (): Promise<void> => {
@@ -63,6 +66,26 @@ export async function runExport(source: ProfileSource, options: ExportOptions, d
 		meter?.sending(index.size);
 
 		targets = await ensureTags(runner, checked.listId, mapper.segments.names, index.usedSegments(), checked.dryRun);
+		let read: AudienceRead | undefined;
+		let audience: SendContext['audience'];
+		if (checked.onlySendChanges === true) {
+			const values = new ValueHasher(mapper.fields.map((f) => f.tag), mergeFields);
+			changes = choosePath(list.totalContacts, index, targets.length, checked.dryRun);
+			if (changes.path === 'compared') {
+				read = await readAudience({
+					runner,
+					listId: checked.listId,
+					values,
+					targets,
+					index,
+					findLeavers: checked.removeMembersWhoLeft,
+				});
+				audience = { snapshot: read.snapshot, values };
+				if (!read.snapshot.complete) {
+					changes.reason += ' Some pages of the audience could not be read: their members were sent as new or changed.';
+				}
+			}
+		}
 		const sender = new Sender({
 			runner,
 			listId: checked.listId,
@@ -74,11 +97,12 @@ export async function runExport(source: ProfileSource, options: ExportOptions, d
 			skipMergeValidation: checked.skipMergeValidation === true,
 			dryRun: checked.dryRun,
 			maxConcurrency: runner.maxConcurrency,
+			audience,
 		});
 		await sender.run(source);
 
 		if (checked.removeMembersWhoLeft) {
-			await removeMembersWhoLeft(runner, checked.listId, targets, index, report, checked.dryRun);
+			await removeMembersWhoLeft(runner, checked.listId, targets, index, report, checked.dryRun, read?.leavers);
 		}
 	};
 

@@ -1,0 +1,93 @@
+// Members found by a 64-bit hash of their identity, without keeping the identity: the hash as
+// two 32-bit halves in typed arrays, and an open-addressing table of ordinals. The plan's member
+// index and the audience snapshot are both built on it; what to do when two identities share a
+// hash is theirs to decide.
+
+/** The 64-bit hash of an identity, as two 32-bit halves in `out`. Replaceable for tests. */
+export const memberHash = {
+	of(key: string, out: Uint32Array): void {
+		let a = 0x811c9dc5;
+		let b = 0x9e3779b9 ^ key.length;
+		for (let i = 0; i < key.length; i++) {
+			const c = key.charCodeAt(i);
+			a = Math.imul(a ^ c, 0x01000193);
+			b = Math.imul(b ^ c, 0x5bd1e995);
+			b ^= b >>> 15;
+		}
+		out[0] = fmix(a);
+		out[1] = fmix(b ^ a);
+	},
+};
+
+function fmix(h: number): number {
+	h ^= h >>> 16;
+	h = Math.imul(h, 0x85ebca6b);
+	h ^= h >>> 13;
+	h = Math.imul(h, 0xc2b2ae35);
+	return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** A power of two at least twice `capacity`. */
+function tableSizeFor(capacity: number): number {
+	let size = 16;
+	while (size < capacity * 2) size *= 2;
+	return size;
+}
+
+/** About 8 bytes per ordinal for the hash plus 8 to 16 for the table (kept at most half full). */
+export class HashTable {
+	private hashHi: Uint32Array;
+	private hashLo: Uint32Array;
+	/** Ordinal + 1, 0 when free. */
+	private table: Int32Array;
+
+	constructor(capacity: number) {
+		this.hashHi = new Uint32Array(capacity);
+		this.hashLo = new Uint32Array(capacity);
+		this.table = new Int32Array(tableSizeFor(capacity));
+	}
+
+	get capacity(): number {
+		return this.hashHi.length;
+	}
+
+	/** Doubles the capacity and places again the ordinals below `size` that `placed` accepts. */
+	grow(size: number, placed: (ord: number) => boolean): void {
+		const capacity = this.hashHi.length * 2;
+		const hi = new Uint32Array(capacity);
+		const lo = new Uint32Array(capacity);
+		hi.set(this.hashHi);
+		lo.set(this.hashLo);
+		this.hashHi = hi;
+		this.hashLo = lo;
+		this.table = new Int32Array(tableSizeFor(capacity));
+		for (let ord = 0; ord < size; ord++) if (placed(ord)) this.place(ord);
+	}
+
+	/** Records the hash of `ord` (from `hash`), without placing it in the table. */
+	setHash(ord: number, hash: Uint32Array): void {
+		this.hashHi[ord] = hash[0];
+		this.hashLo[ord] = hash[1];
+	}
+
+	/** Makes `ord` findable by its hash. */
+	place(ord: number): void {
+		const mask = this.table.length - 1;
+		let slot = this.hashLo[ord] & mask;
+		while (this.table[slot] !== 0) slot = (slot + 1) & mask;
+		this.table[slot] = ord + 1;
+	}
+
+	/** The first placed ordinal with the hash in `hash`, or -1. */
+	find(hash: Uint32Array): number {
+		const hi = hash[0];
+		const lo = hash[1];
+		const mask = this.table.length - 1;
+		for (let slot = lo & mask; ; slot = (slot + 1) & mask) {
+			const entry = this.table[slot];
+			if (entry === 0) return -1;
+			const ord = entry - 1;
+			if (this.hashLo[ord] === lo && this.hashHi[ord] === hi) return ord;
+		}
+	}
+}

@@ -1,0 +1,148 @@
+// Tag calls of pass 2: members confirmed in the audience wait here, per segment, until 500 of
+// them make a `members_to_add` call; the answer is matched back, and members it does not account
+// for are looked up (confirm.ts): tagged, or rejected with the reason.
+
+import { MAX_BATCH, type SegmentUpdateResult, updateSegmentMembers } from './client';
+import { absenceReason, lookUpMembers } from './confirm';
+import { emailKey } from './email';
+import { RequestFailedError } from './errors';
+import { MemberState, type MemberIndex } from './plan';
+import type { Report } from './report';
+import type { Runner } from './runner';
+import type { TagTarget } from './tags';
+import type { Tasks } from './tasks';
+
+export interface TagQueueContext {
+	runner: Runner;
+	listId: string;
+	index: MemberIndex;
+	report: Report;
+	targets: TagTarget[];
+	dryRun: boolean;
+	tasks: Tasks;
+}
+
+/**
+ * Emails waiting for a tag call, with their members' ordinals and the lower-cased emails of
+ * those that Mailchimp's upsert answer already showed with the tag.
+ */
+interface TagBuffer {
+	emails: string[];
+	ords: number[];
+	hadTag: Set<string>;
+}
+
+const emptyTagBuffer = (): TagBuffer => ({ emails: [], ords: [], hadTag: new Set() });
+
+export class TagQueue {
+	private readonly buffers: TagBuffer[];
+	private readonly segmentScratch: number[] = [];
+
+	constructor(private readonly ctx: TagQueueContext) {
+		this.buffers = ctx.targets.map(emptyTagBuffer);
+	}
+
+	/**
+	 * Queues an exported member for each of its segments' tags. `has` says which tags Mailchimp
+	 * showed it with: with `skipHeld` ("Only Send Changes") those are counted as already tagged and
+	 * not sent again; without, they are sent and told apart in the count.
+	 */
+	add(ord: number, email: string, has?: (segment: number) => boolean, skipHeld = false): void {
+		const segments = this.ctx.index.segmentsOf(ord, this.segmentScratch);
+		for (let i = 0; i < segments.length; i++) {
+			const held = has !== undefined && has(segments[i]);
+			if (held && skipHeld) {
+				this.ctx.targets[segments[i]].alreadyTagged++;
+				continue;
+			}
+			const buffer = this.buffers[segments[i]];
+			buffer.emails.push(email);
+			buffer.ords.push(ord);
+			if (held) buffer.hadTag.add(emailKey(email));
+			if (buffer.emails.length === MAX_BATCH) this.flush(segments[i]);
+		}
+	}
+
+	/** Sends every partly filled buffer. */
+	flushAll(): void {
+		for (let s = 0; s < this.buffers.length; s++) if (this.buffers[s].emails.length > 0) this.flush(s);
+	}
+
+	private flush(segment: number): void {
+		const buffer = this.buffers[segment];
+		this.buffers[segment] = emptyTagBuffer();
+		const target = this.ctx.targets[segment];
+		if (this.ctx.dryRun || target.tagId === null) {
+			target.added += buffer.emails.length;
+			return;
+		}
+		const tagId = target.tagId;
+		this.ctx.tasks.track(
+			updateSegmentMembers(this.ctx.runner.call, this.ctx.listId, tagId, { add: buffer.emails }).then(
+				(result) => this.tagged(target, tagId, buffer, result),
+				(error: unknown) => {
+					if (!(error instanceof RequestFailedError)) throw error;
+					this.ctx.report.partial = true;
+					this.failed(buffer, buffer.emails, () => `In the audience, but not tagged "${target.name}": ${error.message}`);
+				},
+			),
+		);
+	}
+
+	/**
+	 * Counts the members Mailchimp tagged: those in `members_added` (or all but the errors when
+	 * `total_added` says so), and those its upsert answer showed with the tag already (whether
+	 * `members_added` lists them is undocumented). The others are looked up: tagged, or rejected
+	 * with the reason.
+	 */
+	private async tagged(target: TagTarget, tagId: number, buffer: TagBuffer, result: SegmentUpdateResult): Promise<void> {
+		const failed = new Set<string>();
+		for (const e of result.errors) {
+			for (const email of e.email_addresses) failed.add(emailKey(email.trim()));
+			this.failed(buffer, e.email_addresses, () => `In the audience, but not tagged "${target.name}": ${e.error ?? 'Mailchimp did not add the tag'}`);
+		}
+		const listed = result.members_added === undefined ? undefined : new Set(result.members_added.map((m) => emailKey(m.email_address.trim())));
+		const rest = buffer.emails.filter((email) => !failed.has(emailKey(email)));
+		const allAdded = listed === undefined && result.total_added !== undefined && result.total_added >= rest.length;
+		const unsure = allAdded
+			? []
+			: rest.filter((email) => !buffer.hadTag.has(emailKey(email)) && (listed === undefined || !listed.has(emailKey(email))));
+		// Members the upsert answer showed with the tag already are counted apart from those tagged now.
+		const hadIt = rest.filter((email) => buffer.hadTag.has(emailKey(email))).length;
+		target.added += rest.length - unsure.length - hadIt;
+		target.alreadyTagged += hadIt;
+		if (unsure.length === 0) return;
+		const found = await lookUpMembers(this.ctx.runner, this.ctx.listId, unsure);
+		const untagged: string[] = [];
+		const reasons = new Map<string, string>();
+		unsure.forEach((email, i) => {
+			const presence = found[i];
+			if (presence.kind === 'present' && presence.member.tagIds.includes(tagId)) {
+				target.added++;
+				return;
+			}
+			if (presence.kind === 'unknown') this.ctx.report.partial = true;
+			untagged.push(email);
+			reasons.set(
+				emailKey(email),
+				presence.kind === 'present'
+					? `In the audience, but not tagged "${target.name}": Mailchimp did not add the tag and did not say why`
+					: `Not tagged "${target.name}": ${absenceReason(presence)}`,
+			);
+		});
+		this.failed(buffer, untagged, (email) => reasons.get(emailKey(email)) ?? '');
+	}
+
+	/** Rejects the members of a tag call that did not get the tag. */
+	private failed(buffer: TagBuffer, emails: readonly string[], reasonOf: (email: string) => string): void {
+		const { index, report } = this.ctx;
+		const wanted = new Set(emails.map((e) => emailKey(e.trim())));
+		for (let i = 0; i < buffer.emails.length; i++) {
+			if (!wanted.has(emailKey(buffer.emails[i]))) continue;
+			const ord = buffer.ords[i];
+			if (index.state[ord] === MemberState.Rejected) continue;
+			index.state[ord] = MemberState.Rejected;
+			report.reject(index.rowIndex[ord], index.itemIndex[ord], buffer.emails[i], reasonOf(buffer.emails[i]), 'TAG_FAILED');
+		}
+	}
+}
