@@ -8,10 +8,15 @@ const KEY = '0123456789abcdef0123456789abcdef-us6';
 describe('client', () => {
 	it('getList reads the audience, asking only for the fields it uses', async () => {
 		const { request, sent } = mockRequest({
-			'GET /lists/abc123': { status: 200, body: { id: 'abc123', name: 'Shop', double_optin: true, stats: { member_count: 7 } } },
+			'GET /lists/abc123': { status: 200, body: { id: 'abc123', name: 'Shop', double_optin: true, stats: { member_count: 7, total_contacts: 9 } } },
 		});
-		await expect(getList(request, 'abc123')).resolves.toEqual({ id: 'abc123', name: 'Shop', doubleOptin: true, memberCount: 7 });
-		expect(sent).toEqual([{ method: 'GET', path: '/lists/abc123', qs: { fields: 'id,name,double_optin,stats.member_count' } }]);
+		await expect(getList(request, 'abc123')).resolves.toEqual({ id: 'abc123', name: 'Shop', doubleOptin: true, memberCount: 7, totalContacts: 9 });
+		expect(sent).toEqual([{ method: 'GET', path: '/lists/abc123', qs: { fields: 'id,name,double_optin,stats.member_count,stats.total_contacts' } }]);
+	});
+
+	it('getList counts the subscribed members as the contacts when the answer has no total_contacts', async () => {
+		const { request } = mockRequest({ 'GET /lists/abc123': { status: 200, body: { id: 'abc123', name: 'Shop', stats: { member_count: 7 } } } });
+		await expect(getList(request, 'abc123')).resolves.toMatchObject({ memberCount: 7, totalContacts: 7 });
 	});
 
 	it('refuses an audience id that is not one before sending anything', async () => {

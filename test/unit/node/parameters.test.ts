@@ -21,6 +21,7 @@ describe('readParameters', () => {
 				consentField: undefined,
 				removeMembersWhoLeft: false,
 				skipMergeValidation: false,
+				onlySendChanges: false,
 				dryRun: false,
 				maxProfiles: DEFAULT_MAX_PROFILES,
 				maxConcurrency: DEFAULT_MAX_CONCURRENCY,
@@ -46,6 +47,11 @@ describe('readParameters', () => {
 	it('passes a number given as text on as a number, and anything else as it is, for the option check', () => {
 		expect(read({ options: { maxConcurrency: '4' } }).options.maxConcurrency).toBe(4);
 		expect(read({ options: { maxProfiles: 'lots' } }).options.maxProfiles).toBe('lots');
+	});
+
+	it('Only Send Changes is on only when the toggle is', () => {
+		expect(read({ options: { onlySendChanges: true } }).options.onlySendChanges).toBe(true);
+		expect(read({ options: { onlySendChanges: 'true' } }).options.onlySendChanges).toBe(false);
 	});
 
 	it('refuses what the core cannot be given, naming the parameter', () => {
