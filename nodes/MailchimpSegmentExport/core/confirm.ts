@@ -5,6 +5,7 @@
 
 import { type MemberPresence, getMember } from './client';
 import { RequestFailedError } from './errors';
+import { reasons } from './rejections';
 import type { Runner } from './runner';
 
 /** What a lookup found: the member, `absent` (not in the audience, or archived), or why it could not tell. */
@@ -30,8 +31,6 @@ export function lookUpMembers(runner: Runner, listId: string, emails: readonly s
 
 /** Why a member looked up is not in the audience, for its rejected row. */
 export function absenceReason(presence: Exclude<Presence, { kind: 'present' }>): string {
-	if (presence.kind === 'unknown') return `Mailchimp could not be asked whether it holds this member: ${presence.reason}`;
-	return presence.archived
-		? 'The contact is archived in Mailchimp, so it is not in the audience: unarchive it in Mailchimp to export it'
-		: 'Mailchimp does not hold this member in the audience';
+	if (presence.kind === 'unknown') return reasons.notConfirmed(presence.reason);
+	return presence.archived ? reasons.archived() : reasons.notInAudience();
 }

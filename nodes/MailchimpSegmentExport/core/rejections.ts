@@ -79,6 +79,13 @@ export const reasons = {
 	invalidValue: (tag: string, path: string, why: string) => `${tag} (from ${path}) ${why}`,
 	inputChanged: () => 'The input changed between the two reads of the export: this row was not sent',
 	inputNotFoundAgain: () => 'The input changed between the two reads of the export: this row was not found again and was not sent',
+	/** NOT_CONFIRMED: the lookup after an answer that left the member out failed too. */
+	notConfirmed: (why: string) => `Mailchimp could not be asked whether it holds this member: ${why}`,
+	archived: () => 'The contact is archived in Mailchimp, so it is not in the audience: unarchive it in Mailchimp to export it',
+	notInAudience: () => 'Mailchimp does not hold this member in the audience',
+	/** TAG_FAILED: `why` is Mailchimp's error, or our own account of what its answer left out. */
+	notTagged: (segment: string, why: string) => `In the audience, but not tagged "${segment}": ${why}`,
+	notTaggedAbsent: (segment: string, absence: string) => `Not tagged "${segment}": ${absence}`,
 	/** A file row that cannot be read (UNREADABLE_ROW): `what` follows "Row 3 (line 5)", with its own ":" or " ". */
 	unreadableRow: (row: number, line: number, what: string) => `Row ${row} (line ${line})${what}`,
 };

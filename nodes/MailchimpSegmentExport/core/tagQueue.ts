@@ -7,6 +7,7 @@ import { absenceReason, lookUpMembers } from './confirm';
 import { emailKey } from './email';
 import { RequestFailedError } from './errors';
 import { MemberState, type MemberIndex } from './plan';
+import { reasons } from './rejections';
 import type { Report } from './report';
 import type { Runner } from './runner';
 import type { TagTarget } from './tags';
@@ -83,7 +84,7 @@ export class TagQueue {
 				(error: unknown) => {
 					if (!(error instanceof RequestFailedError)) throw error;
 					this.ctx.report.partial = true;
-					this.failed(buffer, buffer.emails, () => `In the audience, but not tagged "${target.name}": ${error.message}`);
+					this.failed(buffer, buffer.emails, () => reasons.notTagged(target.name, error.message));
 				},
 			),
 		);
@@ -99,7 +100,7 @@ export class TagQueue {
 		const failed = new Set<string>();
 		for (const e of result.errors) {
 			for (const email of e.email_addresses) failed.add(emailKey(email.trim()));
-			this.failed(buffer, e.email_addresses, () => `In the audience, but not tagged "${target.name}": ${e.error ?? 'Mailchimp did not add the tag'}`);
+			this.failed(buffer, e.email_addresses, () => reasons.notTagged(target.name, e.error ?? 'Mailchimp did not add the tag'));
 		}
 		const listed = result.members_added === undefined ? undefined : new Set(result.members_added.map((m) => emailKey(m.email_address.trim())));
 		const rest = buffer.emails.filter((email) => !failed.has(emailKey(email)));
@@ -114,7 +115,7 @@ export class TagQueue {
 		if (unsure.length === 0) return;
 		const found = await lookUpMembers(this.ctx.runner, this.ctx.listId, unsure);
 		const untagged: string[] = [];
-		const reasons = new Map<string, string>();
+		const why = new Map<string, string>();
 		unsure.forEach((email, i) => {
 			const presence = found[i];
 			if (presence.kind === 'present' && presence.member.tagIds.includes(tagId)) {
@@ -123,14 +124,14 @@ export class TagQueue {
 			}
 			if (presence.kind === 'unknown') this.ctx.report.partial = true;
 			untagged.push(email);
-			reasons.set(
+			why.set(
 				emailKey(email),
 				presence.kind === 'present'
-					? `In the audience, but not tagged "${target.name}": Mailchimp did not add the tag and did not say why`
-					: `Not tagged "${target.name}": ${absenceReason(presence)}`,
+					? reasons.notTagged(target.name, 'Mailchimp did not add the tag and did not say why')
+					: reasons.notTaggedAbsent(target.name, absenceReason(presence)),
 			);
 		});
-		this.failed(buffer, untagged, (email) => reasons.get(emailKey(email)) ?? '');
+		this.failed(buffer, untagged, (email) => why.get(emailKey(email)) ?? '');
 	}
 
 	/** Rejects the members of a tag call that did not get the tag. */
