@@ -52,8 +52,8 @@ export class ProgressMeter {
 
 	/** The request function, counting the members of every batch upsert Mailchimp answered. */
 	wrap(request: RequestFn): RequestFn {
-		return async (call: ApiRequest): Promise<ApiResponse> => {
-			const response = await request(call);
+		return async (call: ApiRequest, signal?: AbortSignal): Promise<ApiResponse> => {
+			const response = await request(call, signal);
 			if (response.status >= 200 && response.status < 300) {
 				const members = isUpsert(call) ? (call.body as { members: unknown[] }).members.length : 0;
 				if (members > 0) this.batchSent(members);

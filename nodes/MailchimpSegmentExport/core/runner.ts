@@ -4,6 +4,7 @@
 // export. This is where a 429 is retried: a request waits out its backoff without a slot, so a
 // lowered limit really means fewer connections.
 
+import { CancelFanout } from './cancel';
 import { ExportCancelledError, RequestFailedError } from './errors';
 import { Pool } from './pool';
 import { type FailedTry, Tries, failedAnswer, noAnswer } from './retry';
@@ -26,6 +27,7 @@ export class Runner {
 	/** Calls accepted and not finished (waiting for a slot, in flight or backing off). */
 	private pending = 0;
 	private readonly pool: Pool;
+	private readonly cancel: CancelFanout;
 	private readonly drainWaiters: Array<{ below: number; resolve: () => void }> = [];
 	private readonly random: () => number;
 	readonly maxConcurrency: number;
@@ -37,6 +39,7 @@ export class Runner {
 		this.random = options.random ?? Math.random;
 		this.maxConcurrency = options.maxConcurrency;
 		this.pool = new Pool(this.maxConcurrency, options.signal);
+		this.cancel = new CancelFanout(options.signal);
 	}
 
 	get cancelled(): boolean {
@@ -102,7 +105,7 @@ export class Runner {
 			}
 			this.throwIfCancelled();
 			// The sleep rejects only when the export is cancelled.
-			const slept = await this.options.sleep(tries.delayMs(outcome, tried), this.options.signal).then(
+			const slept = await this.cancel.with(async (signal) => await this.options.sleep(tries.delayMs(outcome, tried), signal)).then(
 				() => true,
 				() => false,
 			);
@@ -115,7 +118,7 @@ export class Runner {
 	private async send(request: ApiRequest): Promise<ApiResponse | FailedTry> {
 		let response: ApiResponse;
 		try {
-			response = await this.request(request);
+			response = await this.cancel.with(async (signal) => await this.request(request, signal));
 		} catch (error) {
 			return noAnswer(error);
 		}

@@ -26,9 +26,10 @@ export interface ApiResponse {
 /**
  * Sends one request with the credential's authentication. Resolves with every HTTP status
  * (4xx and 5xx included); rejects only when no HTTP answer came (connection reset, timeout,
- * DNS), which the runner treats as retryable.
+ * DNS), which the runner treats as retryable. `signal` aborts the request: the runner gives each
+ * call one of its own (cancel.ts).
  */
-export type RequestFn = (request: ApiRequest) => Promise<ApiResponse>;
+export type RequestFn = (request: ApiRequest, signal?: AbortSignal) => Promise<ApiResponse>;
 
 /** Waits `ms`; rejects when `signal` aborts (execute/sleep.ts picks n8n-workflow's helper of this shape). */
 export type SleepFn = (ms: number, signal?: AbortSignal) => Promise<void>;

@@ -163,10 +163,9 @@ export async function createRequestFn(
 		throw new NodeOperationError(ctx.getNode(), scrubSecrets(messageOf(error), secrets));
 	}
 
-	const signal = 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
 	const send = sendWithCredential(ctx, credentialType, credentials);
 
-	return async (request: ApiRequest): Promise<ApiResponse> => {
+	return async (request: ApiRequest, signal?: AbortSignal): Promise<ApiResponse> => {
 		const options: IHttpRequestOptions = {
 			method: request.method,
 			url: root + request.path,
