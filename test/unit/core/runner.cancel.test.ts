@@ -13,14 +13,14 @@ function countedSignal(): { controller: AbortController; listeners: () => number
 	let count = 0;
 	const add = controller.signal.addEventListener.bind(controller.signal);
 	const remove = controller.signal.removeEventListener.bind(controller.signal);
-	controller.signal.addEventListener = ((type: string, listener: EventListener, options?: AddEventListenerOptions) => {
-		if (type === 'abort') count++;
-		add(type, listener, options);
-	}) as typeof controller.signal.addEventListener;
-	controller.signal.removeEventListener = ((type: string, listener: EventListener, options?: EventListenerOptions) => {
-		if (type === 'abort') count--;
-		remove(type, listener, options);
-	}) as typeof controller.signal.removeEventListener;
+	controller.signal.addEventListener = ((...args: Parameters<AbortSignal['addEventListener']>) => {
+		if (args[0] === 'abort') count++;
+		add(...args);
+	}) as AbortSignal['addEventListener'];
+	controller.signal.removeEventListener = ((...args: Parameters<AbortSignal['removeEventListener']>) => {
+		if (args[0] === 'abort') count--;
+		remove(...args);
+	}) as AbortSignal['removeEventListener'];
 	return { controller, listeners: () => count };
 }
 
