@@ -63,7 +63,6 @@ export async function runExport(source: ProfileSource, options: ExportOptions, d
 			runner.throwIfCancelled();
 			meter?.checked(report.profilesIn);
 		});
-		meter?.sending(index.size);
 
 		targets = await ensureTags(runner, checked.listId, mapper.segments.names, index.usedSegments(), checked.dryRun);
 		let read: AudienceRead | undefined;
@@ -72,6 +71,7 @@ export async function runExport(source: ProfileSource, options: ExportOptions, d
 			const values = new ValueHasher(mapper.fields.map((f) => f.tag), mergeFields);
 			changes = choosePath(list.totalContacts, index, targets.length, checked.dryRun);
 			if (changes.path === 'compared') {
+				meter?.comparing(list.totalContacts);
 				read = await readAudience({
 					runner,
 					listId: checked.listId,
@@ -86,6 +86,7 @@ export async function runExport(source: ProfileSource, options: ExportOptions, d
 				}
 			}
 		}
+		meter?.sending(audience === undefined ? index.size : undefined);
 		const sender = new Sender({
 			runner,
 			listId: checked.listId,

@@ -21,10 +21,13 @@ export function progressMessage(nodeName: string, progress: ExportProgress): str
 	if (progress.phase === 'checking') {
 		return `${who}: checked ${count(progress.done)} profiles in ${formatDuration(progress.elapsedMs)}; nothing is sent before every row is checked`;
 	}
-	const total = progress.total ?? progress.done;
-	const percent = total > 0 ? Math.floor((progress.done / total) * 100) : 100;
 	const left = progress.remainingMs === undefined ? '' : `, about ${formatDuration(progress.remainingMs)} left`;
-	return `${who}: ${count(progress.done)} of ${count(total)} members sent (${percent}%)${left}`;
+	if (progress.total === undefined) return `${who}: ${count(progress.done)} new or changed members sent`;
+	const percent = progress.total > 0 ? Math.min(100, Math.floor((progress.done / progress.total) * 100)) : 100;
+	if (progress.phase === 'comparing') {
+		return `${who}: compared ${count(progress.done)} of ${count(progress.total)} audience members (${percent}%)${left}; only members that differ will be sent`;
+	}
+	return `${who}: ${count(progress.done)} of ${count(progress.total)} members sent (${percent}%)${left}`;
 }
 
 export function finishedMessage(nodeName: string, summary: ExportSummary): string {

@@ -44,6 +44,27 @@ describe('ProgressMeter', () => {
 		expect(reports).toEqual([]);
 	});
 
+	it('reports the audience members compared every 20 pages and at the end; then changed members sent, with no total', async () => {
+		let clock = 0;
+		const reports: ExportProgress[] = [];
+		const meter = new ProgressMeter((p) => reports.push(p), () => clock, 0);
+		clock = 1_000;
+		meter.comparing(20_500);
+		const page = (members: number) => ({ status: 200, body: { members: Array.from({ length: members }, () => ({})), total_items: 20_500 } });
+		for (let i = 0; i < 21; i++) {
+			clock += 500;
+			await meter.wrap(async () => page(i === 20 ? 500 : 1_000))({ method: 'GET', path: '/lists/abc/members', qs: { offset: i * 1_000 } });
+		}
+		meter.sending(undefined);
+		const request = meter.wrap(async () => ({ status: 200, body: {} }));
+		for (let batch = 0; batch < 20; batch++) await request(upsert(500));
+		expect(reports).toEqual([
+			{ phase: 'comparing', done: 20_000, total: 20_500, elapsedMs: 11_000, remainingMs: 250 },
+			{ phase: 'comparing', done: 20_500, total: 20_500, elapsedMs: 11_500, remainingMs: 0 },
+			{ phase: 'sending', done: 10_000, elapsedMs: 11_500 },
+		]);
+	});
+
 	it('reports the rows checked every 100,000 rows', () => {
 		const reports: ExportProgress[] = [];
 		const meter = new ProgressMeter((p) => reports.push(p), () => 5_000, 0);
@@ -72,6 +93,16 @@ describe('runExport: progress', () => {
 			expect(sending.map((r) => r.done)).toEqual([10_000, 10_001]);
 			expect(sending.every((r) => r.total === 10_001)).toBe(true);
 			expect(sending[1].remainingMs).toBe(0);
+
+			reports.length = 0;
+			const again = await runExport(rowsOf(people), options({ listId, mapping: { email: 'email', attributes: [] }, onlySendChanges: true }), {
+				request: createRequestFn({ url: sim.url, apiKey: sim.apiKey }),
+				sleep: sleepWithAbort,
+				progress: (p) => reports.push(p),
+			});
+			expect(again.summary.unchanged).toBe(10_001);
+			expect(reports.filter((r) => r.phase === 'comparing').map((r) => [r.done, r.total])).toEqual([[10_001, 10_001]]);
+			expect(reports.filter((r) => r.phase === 'sending')).toEqual([]);
 		} finally {
 			await sim.stop();
 		}

@@ -85,6 +85,15 @@ describe('progress in n8n\'s log', () => {
 		);
 	});
 
+	it('with Only Send Changes, says how much of the audience is compared, then how many changed members are sent', () => {
+		expect(progressMessage('Export', { phase: 'comparing', done: 400_000, total: 1_000_000, elapsedMs: 90_000, remainingMs: 42_000 })).toBe(
+			'Mailchimp Segment Export "Export": compared 400,000 of 1,000,000 audience members (40%), about 42 s left; only members that differ will be sent',
+		);
+		expect(progressMessage('Export', { phase: 'sending', done: 10_000, elapsedMs: 120_000 })).toBe(
+			'Mailchimp Segment Export "Export": 10,000 new or changed members sent',
+		);
+	});
+
 	it('writes durations a person reads at a glance', () => {
 		expect([0, 35_000, 264_000, 3_900_000].map(formatDuration)).toEqual(['0 s', '35 s', '4 min', '1 h 05 min']);
 	});
