@@ -8,7 +8,7 @@ import { type ExportOptions, type ExportSummary, runExport } from '../../../node
 import type { BehaviourOptions } from '../../simulator/types';
 import { createRequestFn } from '../../simulator/client';
 import { type Simulator, start } from '../../simulator/server';
-import { checkInvariant, options, rowsOf } from './helpers';
+import { checkInvariant, everyTypeMapping, options, rowsOf } from './helpers';
 
 let sim: Simulator | undefined;
 afterEach(async () => {
@@ -30,18 +30,7 @@ async function setup(behaviour: BehaviourOptions = {}) {
 }
 
 const fastRetry = { maxTries: 4, baseDelayMs: 1, maxDelayMs: 5 };
-const mapping: ExportOptions['mapping'] = {
-	email: 'email',
-	firstName: 'first',
-	lastName: 'last',
-	attributes: [
-		{ mergeField: 'LTV', sourceField: 'ltv' },
-		{ mergeField: 'JOINED', sourceField: 'joined' },
-		{ mergeField: 'PLAN', sourceField: 'plan' },
-		{ mergeField: 'PHONE', sourceField: 'phone' },
-		{ mergeField: 'ADDRESS', sourceField: 'address' },
-	],
-};
+const mapping = everyTypeMapping;
 
 type Person = Record<string, unknown>;
 const people = (n: number): Person[] =>

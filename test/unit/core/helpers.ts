@@ -35,3 +35,17 @@ export const instantSleep = async (_ms: number, signal?: AbortSignal): Promise<v
 	if (signal?.aborted) throw new Error('aborted');
 	await Promise.resolve();
 };
+
+/** A mapping onto merge fields of each type Mailchimp formats in its own way (Only Send Changes' tests). */
+export const everyTypeMapping: ExportOptions['mapping'] = {
+	email: 'email',
+	firstName: 'first',
+	lastName: 'last',
+	attributes: [
+		{ mergeField: 'LTV', sourceField: 'ltv' },
+		{ mergeField: 'JOINED', sourceField: 'joined' },
+		{ mergeField: 'PLAN', sourceField: 'plan' },
+		{ mergeField: 'PHONE', sourceField: 'phone' },
+		{ mergeField: 'ADDRESS', sourceField: 'address' },
+	],
+};
