@@ -21,3 +21,11 @@ export function mockRequest(answers: Record<string, Answer>): MockRequest {
 	};
 	return { request, sent };
 }
+
+/**
+ * A request's JSON body as an object, whether the core sent it as an object or as JSON text
+ * (a batch may be serialised while it is built): tests read bodies only through this.
+ */
+export function bodyOf<T = Record<string, unknown>>(call: ApiRequest): T {
+	return (typeof call.body === 'string' ? JSON.parse(call.body) : call.body) as T;
+}
