@@ -183,6 +183,10 @@ describe('scenario 9: queue mode (main + two workers, Redis, Postgres)', () => {
 		await callWebhook(q.main, 'queue-stop');
 		const t0 = Date.now();
 		await waitFor('three batches sent', async () => (upserts().length >= 3 ? true : undefined), 120_000, 100);
+		// From here each call takes 3 s longer: the stop command's trip from main through Redis to
+		// the worker (about 1 s, more on a busy machine) is n8n's, and must not decide how many
+		// batches this test sees start after it.
+		await simFaults({ slowRate: 1, slowMs: 3000 });
 		const running = await waitFor(
 			'the running execution',
 			async () => (await q.main.rest('GET', `/api/v1/executions?workflowId=${wf.stop.id}&status=running`)).data?.[0],
@@ -194,14 +198,20 @@ describe('scenario 9: queue mode (main + two workers, Redis, Postgres)', () => {
 		await q.main.rest('POST', loadContext().install.line === 2 ? `/api/v1/executions/${running.id}/stop` : `/rest/executions/${running.id}/stop`);
 		const [run] = await finished(wf.stop.id, 1);
 		figure(`stop: first batches after ${((stoppedAt - t0) / 1000).toFixed(1)} s, canceled ${((Date.now() - stoppedAt) / 1000).toFixed(1)} s after the stop`);
-		// Anything still on its way would have arrived by now.
-		await new Promise((r) => setTimeout(r, 3000));
+		// Anything still on its way would have arrived by now (the simulator logs a call when it ends).
+		await new Promise((r) => setTimeout(r, 4000));
+		await simFaults({});
 		const after = upserts().filter((e) => e.at > stoppedAt);
 		expect(run.status).toBe('canceled');
 		expect(q.workerOf(String(running.id))).toBeDefined();
 		expect(after.length).toBeLessThanOrEqual(1);
-		const sent = upserts().filter((e) => e.status === 200).reduce((n, e) => n + (e.members ?? 0), 0);
-		expect(q.sim.state.list(lists.stop)!.members.size).toBe(sent);
+		const membersOf = (calls: ReturnType<typeof upserts>) => calls.reduce((n, e) => n + (e.members ?? 0), 0);
+		const sent = membersOf(upserts().filter((e) => e.status === 200));
+		// The call in flight at the stop is aborted by the worker; the simulator, like Mailchimp, may
+		// have applied it anyway: the audience holds what was answered, and at most that call more.
+		const size = q.sim.state.list(lists.stop)!.members.size;
+		expect(size).toBeGreaterThanOrEqual(sent);
+		expect(size).toBeLessThanOrEqual(membersOf(upserts()));
 		expect(sent).toBeLessThan(20_000);
 		// What n8n keeps of a stopped execution: its status and "cancelled", not the node's output or
 		// error (main overwrites the run data), so the audience is the record of what was sent.
