@@ -3,6 +3,7 @@
 // Measured from outside the export's steps: the rows counted by pass 1 and the batch upserts
 // Mailchimp answered, so that planning and sending need not know about it.
 
+import { jsonItemsOf } from './jsonBody';
 import type { ApiRequest, ApiResponse, RequestFn } from './types';
 
 export interface ExportProgress {
@@ -55,7 +56,7 @@ export class ProgressMeter {
 		return async (call: ApiRequest): Promise<ApiResponse> => {
 			const response = await request(call);
 			if (response.status >= 200 && response.status < 300) {
-				const members = isUpsert(call) ? (call.body as { members: unknown[] }).members.length : 0;
+				const members = isUpsert(call) ? membersIn(call.body) : 0;
 				if (members > 0) this.batchSent(members);
 			}
 			return response;
@@ -81,6 +82,13 @@ export class ProgressMeter {
 }
 
 function isUpsert(call: ApiRequest): boolean {
-	const members = (call.body as { members?: unknown } | undefined)?.members;
-	return call.method === 'POST' && /^\/lists\/[^/]+$/.test(call.path) && Array.isArray(members);
+	return call.method === 'POST' && /^\/lists\/[^/]+$/.test(call.path);
+}
+
+/** The members of a batch upsert's body, pre-serialised (counted without reading it back) or not. */
+function membersIn(body: unknown): number {
+	const serialised = jsonItemsOf(body);
+	if (serialised !== undefined) return serialised;
+	const members = (body as { members?: unknown } | undefined)?.members;
+	return Array.isArray(members) ? members.length : 0;
 }
