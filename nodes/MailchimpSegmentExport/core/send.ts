@@ -145,7 +145,7 @@ export class Sender {
 			for (let i = 0; i < batch.size; i++) {
 				// With the audience read, a dry run can tell new members from existing ones.
 				if (this.ctx.audience !== undefined) this.ctx.report[batch.held[i] >= 0 ? 'updated' : 'created']++;
-				this.exported(batch.ords[i], batch.emails[i], batch.held[i]);
+				this.exported(batch.ords[i], batch.emails[i], batch.keys[i], batch.held[i]);
 			}
 			return;
 		}
@@ -179,7 +179,7 @@ export class Sender {
 			const i = take(member.email_address);
 			if (i < 0) continue;
 			report.created++;
-			this.exported(batch.ords[i], batch.emails[i], batch.held[i], tagIdsOf(member));
+			this.exported(batch.ords[i], batch.emails[i], batch.keys[i], batch.held[i], tagIdsOf(member));
 		}
 		for (const member of result.updated_members) {
 			const i = take(member.email_address);
@@ -189,7 +189,7 @@ export class Sender {
 				continue;
 			}
 			report.updated++;
-			this.exported(batch.ords[i], batch.emails[i], batch.held[i], tagIdsOf(member));
+			this.exported(batch.ords[i], batch.emails[i], batch.keys[i], batch.held[i], tagIdsOf(member));
 		}
 		for (const error of result.errors) {
 			const i = take(error.email_address);
@@ -222,7 +222,7 @@ export class Sender {
 			const presence = found[n];
 			if (presence.kind === 'present') {
 				this.ctx.report.updated++;
-				this.exported(batch.ords[i], batch.emails[i], batch.held[i], presence.member.tagIds);
+				this.exported(batch.ords[i], batch.emails[i], batch.keys[i], batch.held[i], presence.member.tagIds);
 				return;
 			}
 			if (presence.kind === 'unknown') this.ctx.report.partial = true;
@@ -258,7 +258,7 @@ export class Sender {
 		if (!snapshot.sameValues(held, this.valueHash)) return false;
 		this.ctx.report.unchanged++;
 		this.ctx.index.state[ord] = MemberState.Exported;
-		this.tags.add(ord, mapped.email, (segment) => snapshot.hasTag(held, segment), true);
+		this.tags.add(ord, mapped.email, mapped.key, (segment) => snapshot.hasTag(held, segment), true);
 		return true;
 	}
 
@@ -266,7 +266,7 @@ export class Sender {
 	 * The member is in the audience: exported, and queued for its tags. `tagIds`: the tags
 	 * Mailchimp's answer showed it with; without them, the snapshot's (`held`), if any.
 	 */
-	private exported(ord: number, email: string, held: number, tagIds?: readonly number[]): void {
+	private exported(ord: number, email: string, key: string, held: number, tagIds?: readonly number[]): void {
 		this.ctx.index.state[ord] = MemberState.Exported;
 		const { targets, audience } = this.ctx;
 		let has: ((segment: number) => boolean) | undefined;
@@ -278,7 +278,7 @@ export class Sender {
 		} else if (audience !== undefined && held >= 0) {
 			has = (segment) => audience.snapshot.hasTag(held, segment);
 		}
-		this.tags.add(ord, email, has, audience !== undefined);
+		this.tags.add(ord, email, key, has, audience !== undefined);
 	}
 
 	/** Members accepted in pass 1 whose row was not found in pass 2. */

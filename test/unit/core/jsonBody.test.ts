@@ -26,7 +26,7 @@ describe('UpsertBatch', () => {
 		const batch = new UpsertBatch();
 		for (const m of members) batch.add(m);
 		batch.seal();
-		members[0].merge_fields.FNAME = 'changed after sealing';
+		members[0].merge_fields!.FNAME = 'changed after sealing';
 		const body = batch.body();
 		expect(batch.size).toBe(2);
 		expect(JSON.parse(jsonTextOf(body) ?? '')).toEqual({
