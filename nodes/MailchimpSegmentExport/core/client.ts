@@ -459,7 +459,7 @@ export interface MemberUpsert {
  */
 export class UpsertBatch {
 	private members: MemberUpsert[] = [];
-	private text: string | undefined;
+	private sealed: object | undefined;
 	private count = 0;
 
 	get size(): number {
@@ -467,22 +467,22 @@ export class UpsertBatch {
 	}
 
 	add(member: MemberUpsert): void {
-		if (this.text !== undefined) throw new Error('The batch is sealed');
+		if (this.sealed !== undefined) throw new Error('The batch is sealed');
 		this.members.push(member);
 		this.count++;
 	}
 
 	/** Serialises the members and lets their objects go. */
 	seal(): void {
-		if (this.text !== undefined) return;
-		this.text = JSON.stringify({ members: this.members, update_existing: true });
+		if (this.sealed !== undefined) return;
+		this.sealed = jsonBody(JSON.stringify({ members: this.members, update_existing: true }), ['members', 'update_existing'], this.count);
 		this.members = [];
 	}
 
 	/** The request body: `{ members, update_existing: true }`. */
 	body(): object {
 		this.seal();
-		return jsonBody(this.text!, ['members', 'update_existing'], this.count);
+		return this.sealed!;
 	}
 }
 

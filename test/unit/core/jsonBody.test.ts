@@ -1,18 +1,18 @@
 // A body serialised while it was built: sent as its text, and still readable as an object.
 import { UpsertBatch } from '../../../nodes/MailchimpSegmentExport/core/client';
-import { jsonBody, jsonItemsOf, jsonTextOf } from '../../../nodes/MailchimpSegmentExport/core/jsonBody';
+import { jsonBody, jsonBytesOf, jsonItemsOf } from '../../../nodes/MailchimpSegmentExport/core/jsonBody';
 
 describe('jsonBody', () => {
-	it('carries its text and item count, and reads as the object the text holds', () => {
+	it('carries its text (as UTF-8 bytes) and item count, and reads as the object the text holds', () => {
 		const body = jsonBody('{"members":[{"email_address":"a@example.com"}],"update_existing":true}', ['members', 'update_existing'], 1);
-		expect(jsonTextOf(body)).toBe('{"members":[{"email_address":"a@example.com"}],"update_existing":true}');
+		expect(jsonBytesOf(body)?.toString('utf8')).toBe('{"members":[{"email_address":"a@example.com"}],"update_existing":true}');
 		expect(jsonItemsOf(body)).toBe(1);
 		expect(Object.keys(body)).toEqual(['members', 'update_existing']);
 		expect(JSON.parse(JSON.stringify(body))).toEqual({ members: [{ email_address: 'a@example.com' }], update_existing: true });
 	});
 
 	it('is undefined for any other body', () => {
-		expect(jsonTextOf({ members: [] })).toBeUndefined();
+		expect(jsonBytesOf({ members: [] })).toBeUndefined();
 		expect(jsonItemsOf(undefined)).toBeUndefined();
 	});
 });
@@ -29,7 +29,7 @@ describe('UpsertBatch', () => {
 		members[0].merge_fields!.FNAME = 'changed after sealing';
 		const body = batch.body();
 		expect(batch.size).toBe(2);
-		expect(JSON.parse(jsonTextOf(body) ?? '')).toEqual({
+		expect(JSON.parse(jsonBytesOf(body)?.toString('utf8') ?? '')).toEqual({
 			members: [
 				{ email_address: 'Zoë@Example.com', status_if_new: 'subscribed', merge_fields: { FNAME: 'Zoë "Z"', LTV: 12.5 } },
 				{ email_address: 'b@example.com', status_if_new: 'pending' },
