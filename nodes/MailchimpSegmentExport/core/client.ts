@@ -6,6 +6,7 @@
 import { z } from 'zod';
 
 import { ExportError, RequestFailedError } from './errors';
+import { jsonBody } from './jsonBody';
 import { LIST_ID_RE } from './options';
 import { problemText } from './redact';
 import { isThrottling403 } from './retry';
@@ -452,20 +453,54 @@ export interface MemberUpsert {
 }
 
 /**
+ * A batch upsert's members. Serialised in one go when the batch is full (`seal`), before it waits
+ * for room in the pool and for Mailchimp's answer: from then on only the JSON text is held, and
+ * the member objects die young (see jsonBody.ts).
+ */
+export class UpsertBatch {
+	private members: MemberUpsert[] = [];
+	private sealed: object | undefined;
+	private count = 0;
+
+	get size(): number {
+		return this.count;
+	}
+
+	add(member: MemberUpsert): void {
+		if (this.sealed !== undefined) throw new Error('The batch is sealed');
+		this.members.push(member);
+		this.count++;
+	}
+
+	/** Serialises the members and lets their objects go. */
+	seal(): void {
+		if (this.sealed !== undefined) return;
+		this.sealed = jsonBody(JSON.stringify({ members: this.members, update_existing: true }), ['members', 'update_existing'], this.count);
+		this.members = [];
+	}
+
+	/** The request body: `{ members, update_existing: true }`. */
+	body(): object {
+		this.seal();
+		return this.sealed!;
+	}
+}
+
+/**
  * `POST /lists/{id}` with up to 500 members, `update_existing: true`; with `skipMergeValidation`,
  * Mailchimp accepts members whose required merge fields are empty.
  */
 export async function upsertMembers(
 	request: RequestFn,
 	listId: string,
-	members: MemberUpsert[],
+	members: UpsertBatch,
 	skipMergeValidation = false,
 ): Promise<UpsertResult> {
 	const res = await request({
 		method: 'POST',
 		path: `/lists/${listId}`,
 		qs: skipMergeValidation ? { fields: UPSERT_FIELDS, skip_merge_validation: true } : { fields: UPSERT_FIELDS },
-		body: { members, update_existing: true },
+		body: members.body(),
 	});
 	throwIfFatal(res);
 	if (!ok(res)) throw batchFailure(res);

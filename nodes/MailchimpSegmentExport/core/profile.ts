@@ -43,6 +43,8 @@ interface MappedField {
 
 // C0 controls, DEL, C1 controls: the Unicode category Cc (see CONTROL_RE in mergeFields.ts).
 const CONTROL_RE = /\p{Cc}/u;
+/** How many distinct segment names (as written in the rows) the mapper remembers as checked. */
+const SEGMENT_NAMES_REMEMBERED = 1000;
 const CONSENT_WORDS = new Set(['true', 'yes', 'y', '1']);
 
 export function newMappedProfile(): MappedProfile {
@@ -87,6 +89,8 @@ function checkRequiredMapped(fields: readonly MergeFieldDefinition[], mapped: Re
 
 export class ProfileMapper {
 	readonly fields: readonly MappedField[];
+	/** Segment names as they appear in the rows (trimmed), checked already, with their ids (-1: not exported). */
+	private readonly segmentIds = new Map<string, number>();
 	readonly segments: SegmentRegistry;
 	private readonly email: FieldPath;
 	private readonly consent: FieldPath | undefined;
@@ -188,12 +192,16 @@ export class ProfileMapper {
 			return false;
 		}
 		const name = typeof value === 'string' ? value.trim() : String(value);
-		if (name === '') return true;
-		if (name.length > MAX_SEGMENT_NAME_LENGTH || CONTROL_RE.test(name)) {
-			this.reject(out, 'INVALID_SEGMENT', reasons.segmentNameUnusable(this.segmentFieldName, name.length, MAX_SEGMENT_NAME_LENGTH), this.segmentFieldName);
-			return false;
+		let id = this.segmentIds.get(name);
+		if (id === undefined) {
+			if (name === '') return true;
+			if (name.length > MAX_SEGMENT_NAME_LENGTH || CONTROL_RE.test(name)) {
+				this.reject(out, 'INVALID_SEGMENT', reasons.segmentNameUnusable(this.segmentFieldName, name.length, MAX_SEGMENT_NAME_LENGTH), this.segmentFieldName);
+				return false;
+			}
+			id = this.segments.idOf(name);
+			if (this.segmentIds.size < SEGMENT_NAMES_REMEMBERED) this.segmentIds.set(name, id);
 		}
-		const id = this.segments.idOf(name);
 		if (id >= 0 && !out.segments.includes(id)) out.segments.push(id);
 		return true;
 	}
@@ -246,7 +254,7 @@ export class ProfileMapper {
 	private mapValues(data: unknown, out: MappedProfile): Outcome {
 		const fields = this.fields;
 		const values = out.values;
-		values.length = fields.length;
+		if (values.length !== fields.length) values.length = fields.length;
 		for (let i = 0; i < fields.length; i++) {
 			const f = fields[i];
 			const v = f.convert(f.path.read(data));

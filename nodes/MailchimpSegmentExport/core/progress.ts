@@ -4,6 +4,7 @@
 // the rows counted by pass 1, the members-list pages and the batch upserts Mailchimp answered, so
 // that planning, reading and sending need not know about it.
 
+import { jsonItemsOf } from './jsonBody';
 import type { ApiRequest, ApiResponse, RequestFn } from './types';
 
 export interface ExportProgress {
@@ -71,7 +72,7 @@ export class ProgressMeter {
 		return async (call: ApiRequest, signal?: AbortSignal): Promise<ApiResponse> => {
 			const response = await request(call, signal);
 			if (response.status >= 200 && response.status < 300) {
-				const members = isUpsert(call) ? (call.body as { members: unknown[] }).members.length : 0;
+				const members = isUpsert(call) ? membersIn(call.body) : 0;
 				if (members > 0) this.batchSent(members);
 				else if (isMembersPage(call)) this.pageRead(response);
 			}
@@ -119,8 +120,15 @@ export class ProgressMeter {
 }
 
 function isUpsert(call: ApiRequest): boolean {
-	const members = (call.body as { members?: unknown } | undefined)?.members;
-	return call.method === 'POST' && /^\/lists\/[^/]+$/.test(call.path) && Array.isArray(members);
+	return call.method === 'POST' && /^\/lists\/[^/]+$/.test(call.path);
+}
+
+/** The members of a batch upsert's body, pre-serialised (counted without reading it back) or not. */
+function membersIn(body: unknown): number {
+	const serialised = jsonItemsOf(body);
+	if (serialised !== undefined) return serialised;
+	const members = (body as { members?: unknown } | undefined)?.members;
+	return Array.isArray(members) ? members.length : 0;
 }
 
 function isMembersPage(call: ApiRequest): boolean {

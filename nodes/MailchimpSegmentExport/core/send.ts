@@ -4,7 +4,7 @@
 // Rows Mailchimp rejects (errors[] inside an HTTP 200), rows of a batch that failed for good,
 // and rows whose input changed between the two reads are rejected here, with the reason.
 
-import { MAX_BATCH, type MemberUpsert, type UpsertResult, upsertMembers } from './client';
+import { MAX_BATCH, type MemberUpsert, UpsertBatch, type UpsertResult, upsertMembers } from './client';
 import type { ValueHasher } from './changes';
 import { absenceReason, lookUpMembers } from './confirm';
 import { emailKey } from './email';
@@ -39,16 +39,33 @@ export interface SendContext {
 	audience?: { snapshot: AudienceSnapshot; values: ValueHasher };
 }
 
-interface BatchMember {
-	ord: number;
-	key: string;
-	body: MemberUpsert;
+/**
+ * The batch being built: its members serialised into the request body as they come, and for
+ * each member (by its position in the batch) what its answer is matched and reported with.
+ */
+class Batch {
+	readonly body = new UpsertBatch();
+	readonly ords: number[] = [];
+	readonly keys: string[] = [];
+	readonly emails: string[] = [];
 	/** The member in the audience snapshot, or -1 (not listed, or no snapshot). */
-	held: number;
+	readonly held: number[] = [];
+
+	get size(): number {
+		return this.ords.length;
+	}
+
+	add(ord: number, key: string, held: number, member: MemberUpsert): void {
+		this.ords.push(ord);
+		this.keys.push(key);
+		this.emails.push(member.email_address);
+		this.held.push(held);
+		this.body.add(member);
+	}
 }
 
 export class Sender {
-	private batch: BatchMember[] = [];
+	private batch = new Batch();
 	private readonly tasks: Tasks;
 	private readonly tags: TagQueue;
 	private readonly valueHash = new Uint32Array(2);
@@ -100,11 +117,11 @@ export class Sender {
 			const held = this.ctx.audience === undefined ? -1 : this.ctx.audience.snapshot.find(key);
 			if (held >= 0 && this.unchanged(ord, held, mapped)) return undefined;
 			index.state[ord] = MemberState.Queued;
-			const body: MemberUpsert = { email_address: mapped.email, status_if_new: this.ctx.statusIfNew };
+			const member: MemberUpsert = { email_address: mapped.email, status_if_new: this.ctx.statusIfNew };
 			const merge = mapper.mergeFields(mapped);
-			if (merge !== undefined) body.merge_fields = merge;
-			this.batch.push({ ord, key: mapped.key, body, held });
-			if (this.batch.length === MAX_BATCH) return this.flushBatch();
+			if (merge !== undefined) member.merge_fields = merge;
+			this.batch.add(ord, mapped.key, held, member);
+			if (this.batch.size === MAX_BATCH) return this.flushBatch();
 			return undefined;
 		});
 		await this.flushBatch();
@@ -116,18 +133,19 @@ export class Sender {
 
 	private async flushBatch(): Promise<void> {
 		const batch = this.batch;
-		if (batch.length === 0) return;
-		this.batch = [];
+		if (batch.size === 0) return;
+		this.batch = new Batch();
+		batch.body.seal();
 		// Back-pressure: start a batch only when the pool has room, so that memory holds only
 		// the batches in flight.
 		await this.ctx.runner.whenBelow(this.ctx.maxConcurrency);
 		if (this.tasks.failed) await this.tasks.settle();
 		this.ctx.runner.throwIfCancelled();
 		if (this.ctx.dryRun) {
-			for (const m of batch) {
+			for (let i = 0; i < batch.size; i++) {
 				// With the audience read, a dry run can tell new members from existing ones.
-				if (this.ctx.audience !== undefined) this.ctx.report[m.held >= 0 ? 'updated' : 'created']++;
-				this.exported(m.ord, m.body.email_address, m.held);
+				if (this.ctx.audience !== undefined) this.ctx.report[batch.held[i] >= 0 ? 'updated' : 'created']++;
+				this.exported(batch.ords[i], batch.emails[i], batch.keys[i], batch.held[i]);
 			}
 			return;
 		}
@@ -135,7 +153,7 @@ export class Sender {
 			upsertMembers(
 				this.ctx.runner.call,
 				this.ctx.listId,
-				batch.map((m) => m.body),
+				batch.body,
 				this.ctx.skipMergeValidation,
 			).then(
 				(result) => this.upserted(batch, result),
@@ -145,84 +163,88 @@ export class Sender {
 	}
 
 	/** Matches Mailchimp's answer back to the batch's rows by lower-cased email. */
-	private upserted(batch: BatchMember[], result: UpsertResult): Promise<void> | undefined {
+	private upserted(batch: Batch, result: UpsertResult): Promise<void> | undefined {
 		const { report, index } = this.ctx;
-		const byKey = new Map<string, BatchMember>();
-		for (const m of batch) byKey.set(m.key, m);
-		const take = (email: string | undefined): BatchMember | undefined => {
-			if (email === undefined) return undefined;
+		const byKey = new Map<string, number>();
+		for (let i = 0; i < batch.size; i++) byKey.set(batch.keys[i], i);
+		const take = (email: string | undefined): number => {
+			if (email === undefined) return -1;
 			const key = emailKey(email.trim());
-			const m = byKey.get(key);
-			if (m !== undefined) byKey.delete(key);
-			return m;
+			const i = byKey.get(key);
+			if (i === undefined) return -1;
+			byKey.delete(key);
+			return i;
 		};
 		for (const member of result.new_members) {
-			const m = take(member.email_address);
-			if (m === undefined) continue;
+			const i = take(member.email_address);
+			if (i < 0) continue;
 			report.created++;
-			this.exported(m.ord, m.body.email_address, m.held, tagIdsOf(member));
+			this.exported(batch.ords[i], batch.emails[i], batch.keys[i], batch.held[i], tagIdsOf(member));
 		}
 		for (const member of result.updated_members) {
-			const m = take(member.email_address);
-			if (m === undefined) continue;
+			const i = take(member.email_address);
+			if (i < 0) continue;
 			if (member.status === 'archived') {
-				this.rejectMember(m, absenceReason({ kind: 'absent', archived: true }), 'NOT_IN_AUDIENCE');
+				this.rejectMember(batch, i, absenceReason({ kind: 'absent', archived: true }), 'NOT_IN_AUDIENCE');
 				continue;
 			}
 			report.updated++;
-			this.exported(m.ord, m.body.email_address, m.held, tagIdsOf(member));
+			this.exported(batch.ords[i], batch.emails[i], batch.keys[i], batch.held[i], tagIdsOf(member));
 		}
 		for (const error of result.errors) {
-			const m = take(error.email_address);
-			if (m === undefined) continue;
-			index.state[m.ord] = MemberState.Rejected;
+			const i = take(error.email_address);
+			if (i < 0) continue;
+			const ord = batch.ords[i];
+			index.state[ord] = MemberState.Rejected;
 			let message = error.field_message && error.field_message !== error.error ? `${error.error ?? ''} ${error.field_message}`.trim() : error.error;
 			// Name the field Mailchimp refused, so that the reason alone says what to fix.
 			if (message !== undefined && error.field !== undefined && error.field !== '' && !message.includes(error.field)) {
 				message = `Mailchimp refused ${error.field}: ${message}`;
 			}
 			report.reject(
-				index.rowIndex[m.ord],
-				index.itemIndex[m.ord],
-				m.body.email_address,
+				index.rowIndex[ord],
+				index.itemIndex[ord],
+				batch.emails[i],
 				message ?? 'Mailchimp rejected this member',
 				mailchimpCode(error.error_code),
 				error.field,
 			);
 		}
 		// Nothing is silently dropped: a member the answer does not mention is looked up.
-		if (byKey.size > 0) return this.confirmByLookup([...byKey.values()]);
+		if (byKey.size > 0) return this.confirmByLookup(batch, [...byKey.values()]);
 		return undefined;
 	}
 
 	/** Members the batch answer left out: in the audience means updated, else rejected with the reason. */
-	private async confirmByLookup(members: BatchMember[]): Promise<void> {
-		const found = await lookUpMembers(this.ctx.runner, this.ctx.listId, members.map((m) => m.body.email_address));
-		members.forEach((m, i) => {
-			const presence = found[i];
+	private async confirmByLookup(batch: Batch, members: number[]): Promise<void> {
+		const found = await lookUpMembers(this.ctx.runner, this.ctx.listId, members.map((i) => batch.emails[i]));
+		members.forEach((i, n) => {
+			const presence = found[n];
 			if (presence.kind === 'present') {
 				this.ctx.report.updated++;
-				this.exported(m.ord, m.body.email_address, m.held, presence.member.tagIds);
+				this.exported(batch.ords[i], batch.emails[i], batch.keys[i], batch.held[i], presence.member.tagIds);
 				return;
 			}
 			if (presence.kind === 'unknown') this.ctx.report.partial = true;
-			this.rejectMember(m, absenceReason(presence), presence.kind === 'unknown' ? 'NOT_CONFIRMED' : 'NOT_IN_AUDIENCE');
+			this.rejectMember(batch, i, absenceReason(presence), presence.kind === 'unknown' ? 'NOT_CONFIRMED' : 'NOT_IN_AUDIENCE');
 		});
 	}
 
-	private rejectMember(m: BatchMember, reason: string, code: RejectCode): void {
+	private rejectMember(batch: Batch, i: number, reason: string, code: RejectCode): void {
 		const { index, report } = this.ctx;
-		index.state[m.ord] = MemberState.Rejected;
-		report.reject(index.rowIndex[m.ord], index.itemIndex[m.ord], m.body.email_address, reason, code);
+		const ord = batch.ords[i];
+		index.state[ord] = MemberState.Rejected;
+		report.reject(index.rowIndex[ord], index.itemIndex[ord], batch.emails[i], reason, code);
 	}
 
-	private batchFailed(batch: BatchMember[], error: unknown): void {
+	private batchFailed(batch: Batch, error: unknown): void {
 		if (!(error instanceof RequestFailedError)) throw error;
 		const { report, index } = this.ctx;
 		report.partial = true;
-		for (const m of batch) {
-			index.state[m.ord] = MemberState.Rejected;
-			report.reject(index.rowIndex[m.ord], index.itemIndex[m.ord], m.body.email_address, error.message, 'BATCH_FAILED');
+		for (let i = 0; i < batch.size; i++) {
+			const ord = batch.ords[i];
+			index.state[ord] = MemberState.Rejected;
+			report.reject(index.rowIndex[ord], index.itemIndex[ord], batch.emails[i], error.message, 'BATCH_FAILED');
 		}
 	}
 
@@ -236,7 +258,7 @@ export class Sender {
 		if (!snapshot.sameValues(held, this.valueHash)) return false;
 		this.ctx.report.unchanged++;
 		this.ctx.index.state[ord] = MemberState.Exported;
-		this.tags.add(ord, mapped.email, (segment) => snapshot.hasTag(held, segment), true);
+		this.tags.add(ord, mapped.email, mapped.key, (segment) => snapshot.hasTag(held, segment), true);
 		return true;
 	}
 
@@ -244,7 +266,7 @@ export class Sender {
 	 * The member is in the audience: exported, and queued for its tags. `tagIds`: the tags
 	 * Mailchimp's answer showed it with; without them, the snapshot's (`held`), if any.
 	 */
-	private exported(ord: number, email: string, held: number, tagIds?: readonly number[]): void {
+	private exported(ord: number, email: string, key: string, held: number, tagIds?: readonly number[]): void {
 		this.ctx.index.state[ord] = MemberState.Exported;
 		const { targets, audience } = this.ctx;
 		let has: ((segment: number) => boolean) | undefined;
@@ -256,7 +278,7 @@ export class Sender {
 		} else if (audience !== undefined && held >= 0) {
 			has = (segment) => audience.snapshot.hasTag(held, segment);
 		}
-		this.tags.add(ord, email, has, audience !== undefined);
+		this.tags.add(ord, email, key, has, audience !== undefined);
 	}
 
 	/** Members accepted in pass 1 whose row was not found in pass 2. */

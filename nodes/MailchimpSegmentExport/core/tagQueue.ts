@@ -24,16 +24,18 @@ export interface TagQueueContext {
 }
 
 /**
- * Emails waiting for a tag call, with their members' ordinals and the lower-cased emails of
- * those that Mailchimp's upsert answer already showed with the tag.
+ * Emails waiting for a tag call, with their members' ordinals and keys (lower-cased emails,
+ * computed once per member), and the keys of those that Mailchimp's upsert answer already
+ * showed with the tag.
  */
 interface TagBuffer {
 	emails: string[];
+	keys: string[];
 	ords: number[];
 	hadTag: Set<string>;
 }
 
-const emptyTagBuffer = (): TagBuffer => ({ emails: [], ords: [], hadTag: new Set() });
+const emptyTagBuffer = (): TagBuffer => ({ emails: [], keys: [], ords: [], hadTag: new Set() });
 
 export class TagQueue {
 	private readonly buffers: TagBuffer[];
@@ -48,7 +50,7 @@ export class TagQueue {
 	 * showed it with: with `skipHeld` ("Only Send Changes") those are counted as already tagged and
 	 * not sent again; without, they are sent and told apart in the count.
 	 */
-	add(ord: number, email: string, has?: (segment: number) => boolean, skipHeld = false): void {
+	add(ord: number, email: string, key: string, has?: (segment: number) => boolean, skipHeld = false): void {
 		const segments = this.ctx.index.segmentsOf(ord, this.segmentScratch);
 		for (let i = 0; i < segments.length; i++) {
 			const held = has !== undefined && has(segments[i]);
@@ -58,8 +60,9 @@ export class TagQueue {
 			}
 			const buffer = this.buffers[segments[i]];
 			buffer.emails.push(email);
+			buffer.keys.push(key);
 			buffer.ords.push(ord);
-			if (held) buffer.hadTag.add(emailKey(email));
+			if (held) buffer.hadTag.add(key);
 			if (buffer.emails.length === MAX_BATCH) this.flush(segments[i]);
 		}
 	}
@@ -103,14 +106,19 @@ export class TagQueue {
 			this.failed(buffer, e.email_addresses, () => reasons.notTagged(target.name, e.error ?? 'Mailchimp did not add the tag'));
 		}
 		const listed = result.members_added === undefined ? undefined : new Set(result.members_added.map((m) => emailKey(m.email_address.trim())));
-		const rest = buffer.emails.filter((email) => !failed.has(emailKey(email)));
-		const allAdded = listed === undefined && result.total_added !== undefined && result.total_added >= rest.length;
-		const unsure = allAdded
-			? []
-			: rest.filter((email) => !buffer.hadTag.has(emailKey(email)) && (listed === undefined || !listed.has(emailKey(email))));
+		const { keys } = buffer;
+		let rest = keys.length;
+		if (failed.size > 0) for (const key of keys) if (failed.has(key)) rest--;
+		const allAdded = listed === undefined && result.total_added !== undefined && result.total_added >= rest;
 		// Members the upsert answer showed with the tag already are counted apart from those tagged now.
-		const hadIt = rest.filter((email) => buffer.hadTag.has(emailKey(email))).length;
-		target.added += rest.length - unsure.length - hadIt;
+		let hadIt = 0;
+		const unsure: string[] = [];
+		for (let i = 0; i < keys.length; i++) {
+			if (failed.has(keys[i])) continue;
+			if (buffer.hadTag.has(keys[i])) hadIt++;
+			else if (!allAdded && (listed === undefined || !listed.has(keys[i]))) unsure.push(buffer.emails[i]);
+		}
+		target.added += rest - unsure.length - hadIt;
 		target.alreadyTagged += hadIt;
 		if (unsure.length === 0) return;
 		const found = await lookUpMembers(this.ctx.runner, this.ctx.listId, unsure);
@@ -138,8 +146,8 @@ export class TagQueue {
 	private failed(buffer: TagBuffer, emails: readonly string[], reasonOf: (email: string) => string): void {
 		const { index, report } = this.ctx;
 		const wanted = new Set(emails.map((e) => emailKey(e.trim())));
-		for (let i = 0; i < buffer.emails.length; i++) {
-			if (!wanted.has(emailKey(buffer.emails[i]))) continue;
+		for (let i = 0; i < buffer.keys.length; i++) {
+			if (!wanted.has(buffer.keys[i])) continue;
 			const ord = buffer.ords[i];
 			if (index.state[ord] === MemberState.Rejected) continue;
 			index.state[ord] = MemberState.Rejected;

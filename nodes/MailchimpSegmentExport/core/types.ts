@@ -56,6 +56,17 @@ export interface ProfileRow {
  */
 export type ProfileSource = () => AsyncIterable<ProfileRow> | Iterable<ProfileRow>;
 
+/**
+ * What an async iterator of rows (or records) may offer besides next(): the next row when it is
+ * at hand, without a promise; undefined when next() must be awaited (more input to read, the
+ * end, or an error, which next() then reports). A file of a million rows is read in chunks of
+ * thousands of rows: one await per chunk instead of one per row.
+ */
+export interface ReadyRows<T> {
+	nextReady(): T | undefined;
+}
+
+
 export interface AttributeMapping {
 	/** Mailchimp merge field tag, e.g. `LTV`. */
 	mergeField: string;

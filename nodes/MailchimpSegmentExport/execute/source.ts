@@ -6,7 +6,7 @@
 import type { IBinaryData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { ExportOptions, ProfileRow, ProfileSource } from '../core/types';
+import type { ExportOptions, ProfileRow, ProfileSource, ReadyRows } from '../core/types';
 import { describeMissingColumn, readCsvRows, readNdjsonRows } from '../input';
 import type { FileEncoding } from '../input';
 import type { ByteChunks, InputRecord } from '../input/types';
@@ -118,7 +118,7 @@ const DONE: IteratorResult<never, undefined> = Object.freeze({ done: true, value
  * generator: a generator over the reader's records costs several promise steps per row, read
  * twice for each of up to millions of rows; here a row costs one `then`.
  */
-class FileRows implements AsyncIterableIterator<ProfileRow> {
+class FileRows implements AsyncIterableIterator<ProfileRow>, ReadyRows<ProfileRow> {
 	private nextFile = 0;
 	private file: CarriedFile | undefined = undefined;
 	private rows: AsyncIterator<InputRecord<unknown>> | undefined = undefined;
@@ -137,6 +137,12 @@ class FileRows implements AsyncIterableIterator<ProfileRow> {
 	next(): Promise<IteratorResult<ProfileRow, undefined>> {
 		if (this.rows === undefined) return this.openNext();
 		return this.rows.next().then(this.toRow, this.toError);
+	}
+
+	/** The next row when the file's reader has it at hand (see ReadyRows), else undefined. */
+	nextReady(): ProfileRow | undefined {
+		const record = (this.rows as Partial<ReadyRows<InputRecord<unknown>>> | undefined)?.nextReady?.();
+		return record === undefined ? undefined : this.rowOf(record);
 	}
 
 	async return(): Promise<IteratorResult<ProfileRow, undefined>> {
@@ -166,17 +172,16 @@ class FileRows implements AsyncIterableIterator<ProfileRow> {
 			this.rows = undefined;
 			return this.openNext();
 		}
-		const record = result.value;
+		return { done: false, value: this.rowOf(result.value) };
+	};
+
+	private rowOf(record: InputRecord<unknown>): ProfileRow {
 		const itemIndex = this.file!.itemIndex;
 		this.seen.lines.record(itemIndex, record.row, record.line);
-		return {
-			done: false,
-			value:
-				record.error === undefined
-					? { index: record.row, itemIndex, data: record.data }
-					: { index: record.row, itemIndex, data: undefined, error: record.error },
-		};
-	};
+		return record.error === undefined
+			? { index: record.row, itemIndex, data: record.data }
+			: { index: record.row, itemIndex, data: undefined, error: record.error };
+	}
 
 	/** InputFileError (the whole file is refused) or a failing binary data store. */
 	private readonly toError = (error: unknown): never => {

@@ -1,4 +1,5 @@
 import type { ByteChunks } from './types';
+import type { ReadyRows } from '../core/types';
 import { type FileEncoding, type TextStreamDecoder, createDecoder } from './encoding';
 
 /** A synchronous, incremental parser fed with decoded text. */
@@ -31,8 +32,10 @@ const DONE: IteratorResult<never, void> = Object.freeze({ done: true, value: und
  * served in order, an error closes the iterator, return() and errors close the byte stream
  * (a Node Readable is destroyed).
  */
-export class RecordStream<T> implements AsyncGenerator<T, void, undefined> {
+export class RecordStream<T> implements AsyncGenerator<T, void, undefined>, ReadyRows<T> {
 	private source: ChunkIterator | null = null;
+	/** An error the parser threw in nextReady(), for next() to report. */
+	private parseError: { error: unknown } | null = null;
 	private readonly decoder: TextStreamDecoder;
 	private state = READING;
 	private inflight: Promise<unknown> | null = null;
@@ -62,8 +65,21 @@ export class RecordStream<T> implements AsyncGenerator<T, void, undefined> {
 		return this.step();
 	}
 
+	/** The next record when the parser has it at hand (no promise), else undefined: then call next(). */
+	nextReady(): T | undefined {
+		if (this.inflight !== null || this.parseError !== null || this.state === CLOSED) return undefined;
+		if (this.source === null && this.state !== FINISHED) return undefined;
+		try {
+			return this.parser.next() ?? undefined;
+		} catch (error) {
+			this.parseError = { error };
+			return undefined;
+		}
+	}
+
 	private step(): Promise<IteratorResult<T, void>> {
 		if (this.state === CLOSED) return Promise.resolve(DONE);
+		if (this.parseError !== null) return this.fail(this.parseError.error);
 		if (this.source !== null || this.state === FINISHED) {
 			let record: T | null;
 			try {

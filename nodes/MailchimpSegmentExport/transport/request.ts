@@ -10,6 +10,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { jsonBytesOf } from '../core/jsonBody';
 import { scrubSecrets } from '../core/redact';
 import type { ApiRequest, ApiResponse, RequestFn } from '../core/types';
 import {
@@ -177,7 +178,13 @@ export async function createRequestFn(
 			timeout,
 		};
 		if (request.qs !== undefined) options.qs = request.qs;
-		if (request.body !== undefined) options.body = request.body as IDataObject;
+		const json = jsonBytesOf(request.body);
+		if (json !== undefined) {
+			// Sent as built: a Buffer is passed on by n8n and axios untouched (a string would be
+			// parsed again by axios to check it), so the content type is set here.
+			options.body = json;
+			options.headers = { 'content-type': 'application/json' };
+		} else if (request.body !== undefined) options.body = request.body as IDataObject;
 		if (signal !== undefined) options.abortSignal = signal;
 
 		let response: { statusCode?: unknown; body?: unknown; headers?: unknown };

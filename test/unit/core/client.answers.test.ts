@@ -7,6 +7,7 @@ import {
 	SEGMENT_UPDATE_FIELDS,
 	UPSERT_FIELDS,
 	updateSegmentMembers,
+	UpsertBatch,
 	upsertMembers,
 } from '../../../nodes/MailchimpSegmentExport/core/client';
 import type { ApiRequest, RequestFn } from '../../../nodes/MailchimpSegmentExport/core/types';
@@ -53,8 +54,10 @@ describe('readUpsertResult', () => {
 		['a count that is not a number', { total_created: '1' }],
 	])('%s fails the batch (RequestFailedError)', async (_what, body) => {
 		const request: RequestFn = async () => ({ status: 200, body });
-		await expect(upsertMembers(request, 'list1', [{ email_address: 'a@example.com', status_if_new: 'subscribed' }])).rejects.toThrow(RequestFailedError);
-		await expect(upsertMembers(request, 'list1', [])).rejects.toThrow(/unexpected shape/);
+		const one = new UpsertBatch();
+		one.add({ email_address: 'a@example.com', status_if_new: 'subscribed' });
+		await expect(upsertMembers(request, 'list1', one)).rejects.toThrow(RequestFailedError);
+		await expect(upsertMembers(request, 'list1', new UpsertBatch())).rejects.toThrow(/unexpected shape/);
 	});
 });
 
@@ -76,7 +79,7 @@ it('the batch calls ask for only the fields they read', async () => {
 		seen.push(r);
 		return { status: 200, body: {} };
 	};
-	await upsertMembers(request, 'list1', []);
+	await upsertMembers(request, 'list1', new UpsertBatch());
 	await updateSegmentMembers(request, 'list1', 7, { add: ['a@example.com'] });
 	expect(seen.map((r) => r.qs?.fields)).toEqual([UPSERT_FIELDS, SEGMENT_UPDATE_FIELDS]);
 	expect(UPSERT_FIELDS).toContain('new_members.email_address');

@@ -6,6 +6,7 @@ import {
 	credentialTypeFor,
 	DEFAULT_TIMEOUT_MS,
 } from '../../../nodes/MailchimpSegmentExport/transport/request';
+import { jsonBody } from '../../../nodes/MailchimpSegmentExport/core/jsonBody';
 
 const KEY = '0123456789abcdef0123456789abcdef-us6';
 const TOKEN = 'oauth-token-5f4dcc3b5aa765d61d8327deb882cf99';
@@ -125,6 +126,17 @@ describe('createRequestFn with an API key', () => {
 		});
 	});
 
+
+	it('sends a pre-serialised body as its JSON text (a Buffer n8n and axios pass on untouched), typed application/json', async () => {
+		const { ctx, calls } = mockContext({ credentials: { apiKey: KEY, consent: true, baseUrl: '' }, withAuth: async () => ({ statusCode: 200, body: {} }) });
+		const request = await createRequestFn(ctx, 'apiKey');
+		const text = '{"members":[{"email_address":"zoë@example.com","status_if_new":"subscribed"}],"update_existing":true}';
+		await request({ method: 'POST', path: '/lists/abc', body: jsonBody(text, ['members', 'update_existing'], 1) });
+		const { body, headers } = calls.withAuth[0].options;
+		expect(Buffer.isBuffer(body)).toBe(true);
+		expect((body as Buffer).toString('utf8')).toBe(text);
+		expect(headers).toEqual({ 'content-type': 'application/json' });
+	});
 	it('resolves 4xx and 5xx answers, parsing problem+json text', async () => {
 		const problem = { title: 'API Key Invalid', status: 401, detail: 'Your API key may be invalid.' };
 		const { ctx } = mockContext({

@@ -1,0 +1,42 @@
+// A body serialised while it was built: sent as its text, and still readable as an object.
+import { UpsertBatch } from '../../../nodes/MailchimpSegmentExport/core/client';
+import { jsonBody, jsonBytesOf, jsonItemsOf } from '../../../nodes/MailchimpSegmentExport/core/jsonBody';
+
+describe('jsonBody', () => {
+	it('carries its text (as UTF-8 bytes) and item count, and reads as the object the text holds', () => {
+		const body = jsonBody('{"members":[{"email_address":"a@example.com"}],"update_existing":true}', ['members', 'update_existing'], 1);
+		expect(jsonBytesOf(body)?.toString('utf8')).toBe('{"members":[{"email_address":"a@example.com"}],"update_existing":true}');
+		expect(jsonItemsOf(body)).toBe(1);
+		expect(Object.keys(body)).toEqual(['members', 'update_existing']);
+		expect(JSON.parse(JSON.stringify(body))).toEqual({ members: [{ email_address: 'a@example.com' }], update_existing: true });
+	});
+
+	it('is undefined for any other body', () => {
+		expect(jsonBytesOf({ members: [] })).toBeUndefined();
+		expect(jsonItemsOf(undefined)).toBeUndefined();
+	});
+});
+
+describe('UpsertBatch', () => {
+	it('serialises its members when sealed, as JSON.stringify would the whole body', () => {
+		const members = [
+			{ email_address: 'Zoë@Example.com', status_if_new: 'subscribed' as const, merge_fields: { FNAME: 'Zoë "Z"', LTV: 12.5 } },
+			{ email_address: 'b@example.com', status_if_new: 'pending' as const },
+		];
+		const batch = new UpsertBatch();
+		for (const m of members) batch.add(m);
+		batch.seal();
+		members[0].merge_fields!.FNAME = 'changed after sealing';
+		const body = batch.body();
+		expect(batch.size).toBe(2);
+		expect(JSON.parse(jsonBytesOf(body)?.toString('utf8') ?? '')).toEqual({
+			members: [
+				{ email_address: 'Zoë@Example.com', status_if_new: 'subscribed', merge_fields: { FNAME: 'Zoë "Z"', LTV: 12.5 } },
+				{ email_address: 'b@example.com', status_if_new: 'pending' },
+			],
+			update_existing: true,
+		});
+		expect(jsonItemsOf(body)).toBe(2);
+		expect(() => batch.add(members[1])).toThrow(/sealed/);
+	});
+});
