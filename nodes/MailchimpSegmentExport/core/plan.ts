@@ -22,10 +22,16 @@ export const enum MemberState {
 	Planned = 0,
 	/** In a batch being sent. */
 	Queued = 1,
-	/** Upserted (and tagged so far). */
-	Exported = 2,
-	/** Rejected after pass 1 (by Mailchimp, a failed batch or a changed input). */
+	/** Upserted and new to the audience (and tagged so far). */
+	Created = 2,
+	/** Rejected after pass 1 (by Mailchimp, a failed batch, a failed tag call or a changed input). */
 	Rejected = 3,
+	/** Upserted, already in the audience. */
+	Updated = 4,
+	/** Left alone: already in the audience as the node would send it (Only Send Changes). */
+	Unchanged = 5,
+	/** Would be exported: a dry run that did not read the audience cannot tell new from existing. */
+	WouldExport = 6,
 }
 
 /** A member seen on more than one row: what pass 2 needs to check its first row. */

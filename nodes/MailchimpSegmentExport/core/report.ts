@@ -5,7 +5,7 @@
 import { DRY_RUN_CHECKS } from './checks';
 import { redact } from './redact';
 import type { RejectCode } from './rejections';
-import type { ChangesReport, ExportResult, RejectedRow, SegmentReport } from './types';
+import type { ChangesReport, ExportResult, ExportedCounts, RejectedRow, SegmentReport } from './types';
 
 /**
  * A copy of `text` that shares no memory with a larger string. The readers hand out field
@@ -19,9 +19,6 @@ export function detach(text: string): string {
 
 export class Report {
 	profilesIn = 0;
-	created = 0;
-	updated = 0;
-	unchanged = 0;
 	noConsent = 0;
 	notInSelectedSegments = 0;
 	duplicate = 0;
@@ -38,7 +35,7 @@ export class Report {
 	}
 
 	result(totals: {
-		exported: number;
+		exported: ExportedCounts;
 		segments: SegmentReport[];
 		apiCalls: number;
 		retries: number;
@@ -50,10 +47,10 @@ export class Report {
 		return {
 			summary: {
 				profilesIn: this.profilesIn,
-				exported: totals.exported,
-				created: this.created,
-				updated: this.updated,
-				unchanged: this.unchanged,
+				exported: totals.exported.exported,
+				created: totals.exported.created,
+				updated: totals.exported.updated,
+				unchanged: totals.exported.unchanged,
 				rejected: rejected.length,
 				skipped: {
 					noConsent: this.noConsent,

@@ -44,7 +44,7 @@ export async function runExport(source: ProfileSource, options: ExportOptions, d
 	let changes: ChangesReport | undefined;
 	const result = (): ExportResult =>
 		report.result({
-			exported: index === undefined ? 0 : countExported(index),
+			exported: index === undefined ? { exported: 0, created: 0, updated: 0, unchanged: 0 } : countExported(index),
 			segments: targets.map(segmentReport),
 			apiCalls: runner.apiCalls,
 			retries: runner.retries,

@@ -19,7 +19,7 @@ import type { AudienceSnapshot } from './snapshot';
 import { TagQueue } from './tagQueue';
 import type { TagTarget } from './tags';
 import { Tasks } from './tasks';
-import type { ProfileSource } from './types';
+import type { ExportedCounts, ProfileSource } from './types';
 
 export type NewMemberStatus = MemberUpsert['status_if_new'];
 
@@ -144,8 +144,8 @@ export class Sender {
 		if (this.ctx.dryRun) {
 			for (let i = 0; i < batch.size; i++) {
 				// With the audience read, a dry run can tell new members from existing ones.
-				if (this.ctx.audience !== undefined) this.ctx.report[batch.held[i] >= 0 ? 'updated' : 'created']++;
-				this.exported(batch.ords[i], batch.emails[i], batch.keys[i], batch.held[i]);
+				const state = this.ctx.audience === undefined ? MemberState.WouldExport : batch.held[i] >= 0 ? MemberState.Updated : MemberState.Created;
+				this.exported(batch.ords[i], state, batch.emails[i], batch.keys[i], batch.held[i]);
 			}
 			return;
 		}
@@ -178,8 +178,7 @@ export class Sender {
 		for (const member of result.new_members) {
 			const i = take(member.email_address);
 			if (i < 0) continue;
-			report.created++;
-			this.exported(batch.ords[i], batch.emails[i], batch.keys[i], batch.held[i], tagIdsOf(member));
+			this.exported(batch.ords[i], MemberState.Created, batch.emails[i], batch.keys[i], batch.held[i], tagIdsOf(member));
 		}
 		for (const member of result.updated_members) {
 			const i = take(member.email_address);
@@ -188,8 +187,7 @@ export class Sender {
 				this.rejectMember(batch, i, absenceReason({ kind: 'absent', archived: true }), 'NOT_IN_AUDIENCE');
 				continue;
 			}
-			report.updated++;
-			this.exported(batch.ords[i], batch.emails[i], batch.keys[i], batch.held[i], tagIdsOf(member));
+			this.exported(batch.ords[i], MemberState.Updated, batch.emails[i], batch.keys[i], batch.held[i], tagIdsOf(member));
 		}
 		for (const error of result.errors) {
 			const i = take(error.email_address);
@@ -221,8 +219,7 @@ export class Sender {
 		members.forEach((i, n) => {
 			const presence = found[n];
 			if (presence.kind === 'present') {
-				this.ctx.report.updated++;
-				this.exported(batch.ords[i], batch.emails[i], batch.keys[i], batch.held[i], presence.member.tagIds);
+				this.exported(batch.ords[i], MemberState.Updated, batch.emails[i], batch.keys[i], batch.held[i], presence.member.tagIds);
 				return;
 			}
 			if (presence.kind === 'unknown') this.ctx.report.partial = true;
@@ -256,18 +253,18 @@ export class Sender {
 		const { snapshot, values } = this.ctx.audience!;
 		values.sent(mapped.values, this.valueHash);
 		if (!snapshot.sameValues(held, this.valueHash)) return false;
-		this.ctx.report.unchanged++;
-		this.ctx.index.state[ord] = MemberState.Exported;
+		this.ctx.index.state[ord] = MemberState.Unchanged;
 		this.tags.add(ord, mapped.email, mapped.key, (segment) => snapshot.hasTag(held, segment), true);
 		return true;
 	}
 
 	/**
-	 * The member is in the audience: exported, and queued for its tags. `tagIds`: the tags
-	 * Mailchimp's answer showed it with; without them, the snapshot's (`held`), if any.
+	 * The member is in the audience (`state`: created, updated, or a dry run's): exported, and
+	 * queued for its tags. `tagIds`: the tags Mailchimp's answer showed it with; without them, the
+	 * snapshot's (`held`), if any.
 	 */
-	private exported(ord: number, email: string, key: string, held: number, tagIds?: readonly number[]): void {
-		this.ctx.index.state[ord] = MemberState.Exported;
+	private exported(ord: number, state: MemberState, email: string, key: string, held: number, tagIds?: readonly number[]): void {
+		this.ctx.index.state[ord] = state;
 		const { targets, audience } = this.ctx;
 		let has: ((segment: number) => boolean) | undefined;
 		if (tagIds !== undefined) {
@@ -302,9 +299,21 @@ function tagIdsOf(member: { tags?: Array<{ id: number }> }): number[] | undefine
 	return member.tags?.map((t) => t.id);
 }
 
-/** Exported members at the end: the ones upserted and not rejected since. */
-export function countExported(index: MemberIndex): number {
-	let n = 0;
-	for (let ord = 0; ord < index.size; ord++) if (index.state[ord] === MemberState.Exported) n++;
-	return n;
+/**
+ * Exported members at the end, by how: counted from the members' final states, so that a member
+ * rejected after its upsert (its tag call failed) counts as rejected only, and exported is always
+ * created + updated + unchanged (but in a dry run that did not read the audience, which cannot
+ * tell new members from existing ones).
+ */
+export function countExported(index: MemberIndex): ExportedCounts {
+	const counts: ExportedCounts = { exported: 0, created: 0, updated: 0, unchanged: 0 };
+	for (let ord = 0; ord < index.size; ord++) {
+		const state = index.state[ord];
+		if (state === MemberState.Created) counts.created++;
+		else if (state === MemberState.Updated) counts.updated++;
+		else if (state === MemberState.Unchanged) counts.unchanged++;
+		else if (state !== MemberState.WouldExport) continue;
+		counts.exported++;
+	}
+	return counts;
 }

@@ -243,3 +243,11 @@ export interface ExportResult {
 	summary: ExportSummary;
 	rejected: RejectedRow[];
 }
+
+/** Exported members, by how: created + updated + unchanged = exported (but in a dry run without the audience read). */
+export interface ExportedCounts {
+	exported: number;
+	created: number;
+	updated: number;
+	unchanged: number;
+}
