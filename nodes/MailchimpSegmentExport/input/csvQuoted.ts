@@ -60,12 +60,7 @@ export function readQuotedRecord(buf: string, pos: number, line: number, delimCo
 				const c = buf.charCodeAt(i);
 				if (c !== delimCode && c !== LF && c !== CR) {
 					// RFC 4180 violation (`"a"b`): keep the text, reject the row.
-					let k = i;
-					while (k < n) {
-						const d = buf.charCodeAt(k);
-						if (d === delimCode || d === LF || d === CR) break;
-						k++;
-					}
+					const k = fieldEnd(buf, i, n, delimCode);
 					if (k === n && !eof) return null;
 					malformed ??= `field ${fields.length + 1} has text after its closing quote (a field with quotes must be quoted as a whole, with inner quotes doubled: "a ""b"" c").`;
 					value += buf.slice(i, k);
@@ -74,12 +69,7 @@ export function readQuotedRecord(buf: string, pos: number, line: number, delimCo
 			}
 			fields.push(value);
 		} else {
-			let k = i;
-			while (k < n) {
-				const c = buf.charCodeAt(k);
-				if (c === delimCode || c === LF || c === CR) break;
-				k++;
-			}
+			const k = fieldEnd(buf, i, n, delimCode);
 			if (k === n && !eof) return null;
 			fields.push(buf.slice(i, k));
 			i = k;
@@ -99,4 +89,15 @@ export function readQuotedRecord(buf: string, pos: number, line: number, delimCo
 		if (!eof) return null;
 		return { fields, end: n, breaks: breaks + 1, malformed };
 	}
+}
+
+/** Where unquoted text starting at `i` ends: at the next delimiter or line break, or at `n`. */
+function fieldEnd(buf: string, i: number, n: number, delimCode: number): number {
+	let k = i;
+	while (k < n) {
+		const c = buf.charCodeAt(k);
+		if (c === delimCode || c === LF || c === CR) break;
+		k++;
+	}
+	return k;
 }
