@@ -24,11 +24,13 @@ export const MAX_TEXT_LENGTH = 255;
 // (a lookahead over \p{Cc} cost about twice as much on every text value). Not written with
 // \u escapes, which n8n's lint refuses in a pattern (no-control-regex).
 const CONTROL_RE = /[^\P{Cc}\t\n\r]/u;
-const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+export const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const PHONE_RE = /^\+?[0-9()\-. /]*[0-9][0-9()\-. /]*(?:\s*(?:x|ext\.?|#)\s*\d{1,6})?$/i;
 const URL_RE = /^https?:\/\/[^\s/$.?#][^\s]*$/i;
 const ZIP_RE = /^\d{5}$/;
-const ISO_DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+export const ISO_DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** The parts of an address merge field, in Mailchimp's order. */
+export const ADDRESS_KEYS = ['addr1', 'addr2', 'city', 'state', 'zip', 'country'] as const;
 const ISO_TIMESTAMP_RE = /^(\d{4})-(\d{2})-(\d{2})[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?$/i;
 const YEAR_FIRST_SLASH_RE = /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/;
 const MONTH_NAMES = 'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
@@ -212,7 +214,7 @@ function convertAddress(value: unknown): unknown {
 		return new Invalid(`the address needs addr1, city, state and zip as text${where ? ` (problem with ${where})` : ''}`);
 	}
 	const out: Record<string, string> = {};
-	for (const key of ['addr1', 'addr2', 'city', 'state', 'zip', 'country'] as const) {
+	for (const key of ADDRESS_KEYS) {
 		const part = parsed.data[key];
 		if (part === undefined || part === null) continue;
 		const text = toText(part);

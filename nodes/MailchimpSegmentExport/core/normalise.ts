@@ -5,7 +5,7 @@
 // format); anything else compares unequal, and the member is sent: a false "changed" costs one
 // upsert, a false "unchanged" would leave stale data in the audience.
 
-import { compileDateFormat, OMIT } from './mergeFields';
+import { ADDRESS_KEYS, ISO_DATE_RE, NUMBER_RE, OMIT, compileDateFormat } from './mergeFields';
 import type { MergeFieldDefinition } from './types';
 
 /** What a field compares as when the node sends nothing for it and Mailchimp holds nothing. */
@@ -20,9 +20,6 @@ export interface FieldNormaliser {
 	held(value: unknown): string;
 }
 
-const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const ISO_DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const ADDRESS_KEYS = ['addr1', 'addr2', 'city', 'state', 'zip', 'country'] as const;
 
 const isNothing = (value: unknown): boolean => value === undefined || value === null || value === '';
 
