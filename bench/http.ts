@@ -57,16 +57,27 @@ export function realHttp(apiKey: string, maxSockets = 10): { request: HttpWithAu
 	};
 }
 
+const EMAIL_RE = /"email_address":("(?:[^"\\]|\\.)*")/g;
+// Tags are a member's last key: `"tags":[...]` within its text (a string value holding those
+// characters has its quotes escaped, so it cannot match).
+const TAGS_RE = /"tags":(\[(?:"(?:[^"\\]|\\.)*",?)*\])/y;
+
 /**
  * What the responder reads of a pre-serialised body (only batch upserts are): the members'
- * emails, found in the text rather than parsed with the rest (a full parse made garbage that
- * the collector then charged to our side).
+ * emails and tags, found in the text rather than parsed with the rest (a full parse made garbage
+ * that the collector then charged to our side).
  */
-function readSerialised(body: Buffer): { members: Array<{ email_address: string }> } {
+function readSerialised(body: Buffer): { members: Array<{ email_address: string; tags?: string[] }> } {
 	const text = body.toString('utf8');
-	const members: Array<{ email_address: string }> = [];
-	for (const m of text.matchAll(/"email_address":("(?:[^"\\]|\\.)*")/g)) members.push({ email_address: JSON.parse(m[1]) as string });
-	return { members };
+	const found = [...text.matchAll(EMAIL_RE)];
+	return {
+		members: found.map((m, i) => {
+			const end = i + 1 < found.length ? found[i + 1].index : text.length;
+			TAGS_RE.lastIndex = text.lastIndexOf('"tags":[', end);
+			const tags = TAGS_RE.lastIndex > m.index ? TAGS_RE.exec(text) : null;
+			return tags === null ? { email_address: JSON.parse(m[1]) as string } : { email_address: JSON.parse(m[1]) as string, tags: JSON.parse(tags[1]) as string[] };
+		}),
+	};
 }
 
 interface Counters {
@@ -162,11 +173,14 @@ export function instantResponder(mergeFields: Array<{ tag: string; name: string;
 			answer = ok({ members: [], total_items: 0 });
 		} else if (method === 'POST' && /^\/lists\/[^/]+$/.test(path)) {
 			count('upsert');
-			const members = (body.members ?? []) as Array<{ email_address: string; status?: string; status_if_new?: string }>;
+			const members = (body.members ?? []) as Array<{ email_address: string; status?: string; status_if_new?: string; tags?: string[] }>;
+			// Mailchimp applies the members' tags (names) and shows each member with its tags.
+			const tagByName = new Map(tags.map((t) => [t.name, { id: t.id, name: t.name }]));
 			const created = members.map((mm) => ({
 				id: '',
 				email_address: mm.email_address,
 				status: mm.status_if_new ?? mm.status ?? 'subscribed',
+				tags: (mm.tags ?? []).flatMap((name) => tagByName.get(name) ?? []),
 			}));
 			answer = ok({
 				new_members: created,

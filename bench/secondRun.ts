@@ -48,6 +48,7 @@ interface LogEntry {
 	path: string;
 	status: number;
 	members?: number;
+	tagged?: number;
 	at: number;
 }
 
@@ -131,7 +132,7 @@ export async function secondRunCalls(simUrl: string, since: number): Promise<Omi
 		} else if (e.method === 'POST' && /\/lists\/[^/]+$/.test(e.path)) {
 			c.upsertCalls++;
 			c.upsertedMembers += members;
-			serviceMs += REFERENCE.upsert.fixedMs + members * REFERENCE.upsert.perMemberMs;
+			serviceMs += REFERENCE.upsert.fixedMs + members * REFERENCE.upsert.perMemberMs + (e.tagged ?? 0) * REFERENCE.segmentMembers.perMemberMs;
 		} else if (e.method === 'POST' && /\/segments\/\d+$/.test(e.path)) {
 			c.tagCalls++;
 			c.taggedMembers += members;

@@ -14,6 +14,7 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
 	dateAnswer: 'fieldFormat',
 	phoneAnswer: 'asSent',
 	addressAnswer: 'asSent',
+	batchTags: 'apply',
 };
 
 export function behaviourOf(options: BehaviourOptions = {}): Behaviour {

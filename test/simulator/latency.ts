@@ -3,7 +3,7 @@
 import type { LatencyCost, LatencyEndpoint, LatencyOptions } from './types';
 
 /**
- * Realistic timings: batch upsert 300 ms + 4 ms/member, tag add/remove 150 ms + 1 ms/member,
+ * Realistic timings: batch upsert 300 ms + 4 ms/member (+ 1 ms per tag its members carry), tag add/remove 150 ms + 1 ms/member,
  * single PUT 250 ms, a small read 200 ms, a page of the members list 200 ms + 0.5 ms/member.
  */
 export const REFERENCE_LATENCY: Readonly<Record<LatencyEndpoint, LatencyCost>> = {
@@ -32,8 +32,9 @@ export class LatencyModel {
 		) as Record<LatencyEndpoint, LatencyCost>;
 	}
 
-	delayMs(endpoint: LatencyEndpoint, members: number): number {
+	/** `tagged`: tags given along the way (a batch upsert's members' `tags`), each at a tag call's cost per member. */
+	delayMs(endpoint: LatencyEndpoint, members: number, tagged = 0): number {
 		const cost = this.costs[endpoint];
-		return (cost.fixedMs + cost.perMemberMs * members) * this.scale;
+		return (cost.fixedMs + cost.perMemberMs * members + this.costs.segmentMembers.perMemberMs * tagged) * this.scale;
 	}
 }

@@ -14,6 +14,8 @@ export interface RouteResult {
 	body: unknown;
 	/** Members the request carried, for the latency model and the request log. */
 	members?: number;
+	/** Tags given to members along the way (a batch upsert's `tags`): each costs what a member of a tag call costs. */
+	tagged?: number;
 }
 
 export interface Route {

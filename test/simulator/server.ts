@@ -124,7 +124,8 @@ export async function start(options: SimulatorOptions = {}): Promise<Simulator> 
 		const path = url.pathname.slice(API_PREFIX.length) || '/';
 		let status = 0;
 		let members: number | undefined;
-		res.once('close', () => state.log({ method, path: url.pathname, status, members, at: started, ms: Date.now() - started }));
+		let tagged: number | undefined;
+		res.once('close', () => state.log({ method, path: url.pathname, status, members, tagged, at: started, ms: Date.now() - started }));
 		const fail = (error: ApiError): void => {
 			status = error.status;
 			sendProblem(res, error);
@@ -179,8 +180,9 @@ export async function start(options: SimulatorOptions = {}): Promise<Simulator> 
 			}
 			const result = route.handle({ state, params, query: url.searchParams, body });
 			members = result.members;
+			tagged = result.tagged;
 
-			const delay = latency.delayMs(route.latency, result.members ?? 0) + fault.slowMs;
+			const delay = latency.delayMs(route.latency, result.members ?? 0, result.tagged ?? 0) + fault.slowMs;
 			if (fault.slowMs) state.counters.faults.slow++;
 			if (delay > 0) await sleep(delay);
 			if (fault.reset) {

@@ -117,6 +117,12 @@ export interface BehaviourOptions {
 	phoneAnswer?: 'asSent' | 'usFormat';
 	/** ['asSent'] How a member read answers an address: the parts sent, or 'allParts' (every part, addr2 '' and country 'US' when not sent). */
 	addressAnswer?: 'asSent' | 'allParts';
+	/**
+	 * ['apply'] What the batch upsert does with its members' `tags` (names; accepted by the API as
+	 * served, absent from the 3.0.81 definition): 'apply' to every member, 'newOnly' (to new
+	 * members only), or 'ignore'. The answer shows each member's tags as they are afterwards.
+	 */
+	batchTags?: 'apply' | 'newOnly' | 'ignore';
 }
 
 export interface SimulatorOptions {
@@ -162,6 +168,8 @@ export interface RequestLogEntry {
 	status: number;
 	/** Members in the body, for batch and segment calls. */
 	members?: number;
+	/** Tags the batch upsert gave its members (their `tags`, when applied). */
+	tagged?: number;
 	/** Date.now() when the request arrived. */
 	at: number;
 	/** Milliseconds until answered. */

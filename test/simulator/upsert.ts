@@ -18,11 +18,13 @@ export interface UpsertRules {
 	syncTags: boolean;
 	/** An archived contact sent without `status` comes back (BehaviourOptions.archivedUpsert). */
 	restoreArchived: boolean;
+	/** What happens to the member's `tags` (BehaviourOptions.batchTags). */
+	tags: 'apply' | 'newOnly' | 'ignore';
 }
 
 export type UpsertResult =
 	/** `unchanged`: an existing member whose status, merge values and tags stay as they were. */
-	| { kind: 'created' | 'updated' | 'unchanged'; hash: string; member: Member }
+	| { kind: 'created' | 'updated' | 'unchanged'; hash: string; member: Member; tagged: number }
 	/** An archived contact left archived. */
 	| { kind: 'archived'; hash: string; member: Member }
 	| {
@@ -92,10 +94,12 @@ export function upsertMember(list: List, input: MemberInput, rules: UpsertRules)
 	if ('error' in merge) return rowError('Invalid Resource', merge.error.message, merge.error.field, merge.error.message);
 
 	const now = Date.now();
+	const tags = input.tags !== undefined && (rules.tags === 'apply' || (rules.tags === 'newOnly' && !existing)) ? input.tags : undefined;
+	const tagged = tags?.length ?? 0;
 	let member: Member;
 	if (existing) {
-		const same = status === existing.status && JSON.stringify(merge.values ?? {}) === before && !input.tags;
-		if (same) return { kind: 'unchanged', hash, member: existing };
+		const same = status === existing.status && JSON.stringify(merge.values ?? {}) === before && (tags === undefined || !changesTags(list, hash, tags, rules.syncTags));
+		if (same) return { kind: 'unchanged', hash, member: existing, tagged };
 		member = existing;
 		if (status !== existing.status) list.setStatus(existing, status);
 		existing.merge = merge.values;
@@ -105,8 +109,13 @@ export function upsertMember(list: List, input: MemberInput, rules: UpsertRules)
 		list.archived.delete(hash);
 		list.insert(hash, member);
 	}
-	if (input.tags) applyTags(list, hash, input.tags, rules.syncTags);
-	return { kind: existing ? 'updated' : 'created', hash, member };
+	if (tags !== undefined) applyTags(list, hash, tags, rules.syncTags);
+	return { kind: existing ? 'updated' : 'created', hash, member, tagged };
+}
+
+function changesTags(list: List, hash: string, names: string[], sync: boolean): boolean {
+	if (names.some((name) => list.segmentByName(name)?.members.has(hash) !== true)) return true;
+	return sync && [...list.segments.values()].some((segment) => segment.members.has(hash) && !names.includes(segment.name));
 }
 
 function applyTags(list: List, hash: string, names: string[], sync: boolean): void {

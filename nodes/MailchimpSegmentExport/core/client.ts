@@ -445,11 +445,15 @@ function readAnswer<T>(response: ApiResponse, read: (body: unknown) => T, what: 
 	throw new RequestFailedError(`Mailchimp answered ${what} with an unexpected shape (${problem.message})`, response.status);
 }
 
-/** The member as the batch upsert takes it: `status_if_new` only, never `status`. */
+/**
+ * The member as the batch upsert takes it: `status_if_new` only, never `status`. `tags`: names of
+ * tags to add (never `sync_tags`, which would remove the others); the answer shows which it got.
+ */
 export interface MemberUpsert {
 	email_address: string;
 	status_if_new: 'subscribed' | 'pending' | 'transactional';
 	merge_fields?: Record<string, unknown>;
+	tags?: string[];
 }
 
 /**

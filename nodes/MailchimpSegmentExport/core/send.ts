@@ -1,6 +1,7 @@
 // Pass 2: read the rows again, re-map only each member's winning row, and send. This is where
-// upsert batches of up to 500 members are built and their answers matched back; members they
-// confirm go to the tag queue (tagQueue.ts), which keeps the runner's pool full with tag calls.
+// upsert batches of up to 500 members are built, carrying the members' tags, and their answers
+// matched back; members they confirm without all of their tags go to the tag queue (tagQueue.ts),
+// which keeps the runner's pool full with tag calls.
 // Rows Mailchimp rejects (errors[] inside an HTTP 200), rows of a batch that failed for good,
 // and rows whose input changed between the two reads are rejected here, with the reason.
 
@@ -22,6 +23,9 @@ import { Tasks } from './tasks';
 import type { ExportedCounts, ProfileSource } from './types';
 
 export type NewMemberStatus = MemberUpsert['status_if_new'];
+
+/** How many distinct sets of tags the sender keeps the name lists of. */
+const TAG_NAME_LISTS_KEPT = 1000;
 
 export interface SendContext {
 	runner: Runner;
@@ -69,6 +73,9 @@ export class Sender {
 	private readonly tasks: Tasks;
 	private readonly tags: TagQueue;
 	private readonly valueHash = new Uint32Array(2);
+	private readonly segmentScratch: number[] = [];
+	/** The tag names upserts carry, by their segments' ids. */
+	private readonly tagNameLists = new Map<string, string[]>();
 
 	constructor(private readonly ctx: SendContext) {
 		this.tasks = new Tasks(ctx.runner);
@@ -120,6 +127,8 @@ export class Sender {
 			const member: MemberUpsert = { email_address: mapped.email, status_if_new: this.ctx.statusIfNew };
 			const merge = mapper.mergeFields(mapped);
 			if (merge !== undefined) member.merge_fields = merge;
+			const tags = this.tagNames(ord, held);
+			if (tags !== undefined) member.tags = tags;
 			this.batch.add(ord, mapped.key, held, member);
 			if (this.batch.size === MAX_BATCH) return this.flushBatch();
 			return undefined;
@@ -213,6 +222,30 @@ export class Sender {
 		return undefined;
 	}
 
+	/**
+	 * The tags the member's upsert carries: its segments' tags that have an upsert name, but those
+	 * the audience read shows it with. Lists for members without such tags are shared.
+	 */
+	private tagNames(ord: number, held: number): string[] | undefined {
+		const segments = this.ctx.index.segmentsOf(ord, this.segmentScratch);
+		let key = '';
+		for (let i = 0; i < segments.length; i++) if (this.carries(segments[i], held)) key += `${segments[i]},`;
+		if (key === '') return undefined;
+		let names = this.tagNameLists.get(key);
+		if (names === undefined) {
+			names = [];
+			for (let i = 0; i < segments.length; i++) if (this.carries(segments[i], held)) names.push(this.ctx.targets[segments[i]].upsertName!);
+			if (this.tagNameLists.size < TAG_NAME_LISTS_KEPT) this.tagNameLists.set(key, names);
+		}
+		return names;
+	}
+
+	/** Whether the member's upsert carries the segment's tag (`held`: the member in the audience snapshot, or -1). */
+	private carries(segment: number, held: number): boolean {
+		if (this.ctx.targets[segment].upsertName === undefined) return false;
+		return held < 0 || !this.ctx.audience!.snapshot.hasTag(held, segment);
+	}
+
 	/** Members the batch answer left out: in the audience means updated, else rejected with the reason. */
 	private async confirmByLookup(batch: Batch, members: number[]): Promise<void> {
 		const found = await lookUpMembers(this.ctx.runner, this.ctx.listId, members.map((i) => batch.emails[i]));
@@ -275,7 +308,9 @@ export class Sender {
 		} else if (audience !== undefined && held >= 0) {
 			has = (segment) => audience.snapshot.hasTag(held, segment);
 		}
-		this.tags.add(ord, email, key, has, audience !== undefined);
+		// Only Mailchimp's answer can show that the upsert's tags were taken.
+		const carried = tagIds === undefined ? undefined : (segment: number) => this.carries(segment, held);
+		this.tags.add(ord, email, key, has, audience !== undefined, carried);
 	}
 
 	/** Members accepted in pass 1 whose row was not found in pass 2. */

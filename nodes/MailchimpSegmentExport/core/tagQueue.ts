@@ -1,6 +1,7 @@
-// Tag calls of pass 2: members confirmed in the audience wait here, per segment, until 500 of
-// them make a `members_to_add` call; the answer is matched back, and members it does not account
-// for are looked up (confirm.ts): tagged, or rejected with the reason.
+// Tag calls of pass 2: members confirmed in the audience without a tag their upsert carried (or
+// could not carry) wait here, per segment, until 500 of them make a `members_to_add` call; the
+// answer is matched back, and members it does not account for are looked up (confirm.ts):
+// tagged, or rejected with the reason.
 
 import { MAX_BATCH, type SegmentUpdateResult, updateSegmentMembers } from './client';
 import { absenceReason, lookUpMembers } from './confirm';
@@ -47,13 +48,18 @@ export class TagQueue {
 
 	/**
 	 * Queues an exported member for each of its segments' tags. `has` says which tags Mailchimp
-	 * showed it with: with `skipHeld` ("Only Send Changes") those are counted as already tagged and
-	 * not sent again; without, they are sent and told apart in the count.
+	 * showed it with: those its upsert carried (`carried`) are tagged by it; with `skipHeld`
+	 * ("Only Send Changes") the others are counted as already tagged and not sent again; without,
+	 * they are sent and told apart in the count.
 	 */
-	add(ord: number, email: string, key: string, has?: (segment: number) => boolean, skipHeld = false): void {
+	add(ord: number, email: string, key: string, has?: (segment: number) => boolean, skipHeld = false, carried?: (segment: number) => boolean): void {
 		const segments = this.ctx.index.segmentsOf(ord, this.segmentScratch);
 		for (let i = 0; i < segments.length; i++) {
 			const held = has !== undefined && has(segments[i]);
+			if (held && carried !== undefined && carried(segments[i])) {
+				this.ctx.targets[segments[i]].added++;
+				continue;
+			}
 			if (held && skipHeld) {
 				this.ctx.targets[segments[i]].alreadyTagged++;
 				continue;

@@ -20,6 +20,8 @@ import type { SegmentReport } from './types';
 /** An exported segment and its Mailchimp tag. */
 export interface TagTarget extends SegmentReport {
 	segment: number;
+	/** The tag's name as Mailchimp has it, when no other tag has that name in any case: batch upserts carry the tag by it. */
+	upsertName?: string;
 }
 
 /** The Summary's entry for a tag target (without the export's own bookkeeping). */
@@ -80,8 +82,22 @@ export async function ensureTags(
 			t.tagId = found;
 		});
 	}
-	for (const t of targets) noteSameName(t, tags);
+	for (const t of targets) {
+		noteSameName(t, tags);
+		t.upsertName = upsertNameOf(t, tags);
+	}
 	return targets;
+}
+
+/**
+ * The name a batch upsert's members can carry the target's tag by (Mailchimp takes tags by name
+ * there): only when that name, in any case, is this tag's alone, so that it cannot land on another.
+ */
+function upsertNameOf(target: TagTarget, tags: readonly StaticSegment[]): string | undefined {
+	const own = tags.find((t) => t.id === target.tagId);
+	if (own === undefined) return undefined;
+	const lower = own.name.toLowerCase();
+	return tags.filter((t) => t.name.toLowerCase() === lower).length === 1 ? own.name : undefined;
 }
 
 /**

@@ -197,9 +197,12 @@ export interface SegmentReport {
 	name: string;
 	/** The static segment (tag) id; null in a dry run when the tag does not exist yet. */
 	tagId: number | null;
-	/** Members tagged by this export (in a dry run: that would be tagged, new or not). */
+	/**
+	 * Members tagged by this export (in a dry run: that would be tagged, new or not). A tag the
+	 * upsert carried and its answer shows counts here: the answer cannot tell whether it was there before.
+	 */
 	added: number;
-	/** Members sent for the tag who had it already, when Mailchimp's answer tells them apart. */
+	/** Members who had the tag already, when the export can tell: by the audience read (Only Send Changes) or a tag call's answer. */
 	alreadyTagged: number;
 	removed: number;
 	/** Present when the audience has several tags of this name: which one was used, in words. */

@@ -76,12 +76,15 @@ export const listRoutes: Route[] = [
 				syncTags: batch.sync_tags ?? false,
 				skipMergeValidation: isTrue(query.get('skip_merge_validation')),
 				restoreArchived: behaviour.archivedUpsert === 'restore',
+				tags: behaviour.batchTags,
 			};
+			let tagged = 0;
 			const created: unknown[] = [];
 			const updated: unknown[] = [];
 			const errors: unknown[] = [];
 			for (const input of batch.members) {
 				const result = upsertMember(list, input, rules);
+				if ('tagged' in result) tagged += result.tagged;
 				if (result.kind === 'error') {
 					const row: Record<string, string> = {
 						email_address: input.email_address,
@@ -104,6 +107,7 @@ export const listRoutes: Route[] = [
 			return {
 				status: 200,
 				members: batch.members.length,
+				tagged,
 				body: {
 					new_members: created,
 					updated_members: updated,

@@ -71,6 +71,7 @@ export const memberRoutes: Route[] = [
 				syncTags: false,
 				skipMergeValidation: skip === 'true' || skip === '1',
 				restoreArchived: state.behaviour.archivedUpsert === 'restore',
+				tags: 'apply',
 			});
 			if (result.kind === 'error') {
 				if (result.field && result.field !== 'email_address') {

@@ -57,6 +57,7 @@ const behaviourBody = z.object({
 	listAlreadyTagged: z.boolean().optional(),
 	reportUnknownTagEmails: z.boolean().optional(),
 	retryAfterSeconds: z.number().int().min(0).optional(),
+	batchTags: z.enum(['apply', 'newOnly', 'ignore']).optional(),
 });
 
 export interface SimControl {

@@ -83,6 +83,7 @@ const behaviours = fc.record<BehaviourOptions>({
 	addressAnswer: fc.constantFrom('asSent', 'allParts'),
 	listUnchangedMembers: fc.boolean(),
 	listAlreadyTagged: fc.boolean(),
+	batchTags: fc.constantFrom('apply', 'newOnly', 'ignore'),
 });
 
 function applyEdits(listId: string, edits: Edit[]): void {

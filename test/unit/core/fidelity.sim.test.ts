@@ -103,7 +103,7 @@ describe('members a batch answer does not mention (point 5), under both answers'
 		['leaves them out of every list', false, 3],
 	])('when Mailchimp %s, unchanged members are exported and counted as updated', async (_how, listUnchangedMembers, lookups) => {
 		const { sim, listId, request } = await setup([], { behaviour: { listUnchangedMembers } });
-		for (let i = 0; i < 3; i++) sim.state.addMember(listId, { email: `user${i}@example.com`, mergeFields: { FNAME: `F${i}`, LNAME: `L${i}` } });
+		for (let i = 0; i < 3; i++) sim.state.addMember(listId, { email: `user${i}@example.com`, mergeFields: { FNAME: `F${i}`, LNAME: `L${i}` }, tags: ['vip'] });
 		const { summary, rejected } = await run(request, people(5), { listId });
 		expect(rejected).toEqual([]);
 		expect(summary).toMatchObject({ exported: 5, created: 2, updated: 3, rejected: 0 });
@@ -132,12 +132,52 @@ describe('members a batch answer does not mention (point 5), under both answers'
 	});
 });
 
-describe('tags counted, not assumed (point 4), under each answer', () => {
+describe('tags carried by the batch upsert (members\' `tags`), under each answer', () => {
+	const tagCalls = (s: Simulator) => s.state.requestLog.filter((e) => e.method === 'POST' && /\/segments\/\d+$/.test(e.path));
+
+	it.each([
+		['applies them to every member', 'apply', 0],
+		['applies them to new members only', 'newOnly', 1],
+		['ignores them', 'ignore', 1],
+	] as const)('every member ends up tagged, with tag calls only for tags the answer does not show, when Mailchimp %s', async (_how, batchTags, calls) => {
+		const { sim, listId, request } = await setup([], { behaviour: { batchTags } });
+		sim.state.addMember(listId, { email: 'user0@example.com', tags: ['vip'] });
+		sim.state.addMember(listId, { email: 'user1@example.com' });
+		const { summary, rejected } = await run(request, people(3), { listId });
+		expect(rejected).toEqual([]);
+		expect(summary).toMatchObject({ exported: 3, created: 1, updated: 2, segments: [expect.objectContaining({ name: 'vip', added: 3, alreadyTagged: 0 })] });
+		expect(sim.state.tagMembers(listId, 'vip').sort()).toEqual(['user0@example.com', 'user1@example.com', 'user2@example.com']);
+		expect(tagCalls(sim)).toHaveLength(calls);
+		checkInvariant(summary);
+	});
+
+	it('an upsert carries a tag by the name Mailchimp has for it, and no tag whose name (in any case) is not its own', async () => {
+		const { sim, listId, request } = await setup();
+		sim.state.addMember(listId, { email: 'seed@example.com', tags: ['VIP', 'Churn', 'churn'] });
+		const bodies: unknown[] = [];
+		const watching: typeof request = async (r) => {
+			if (r.method === 'POST' && r.path === `/lists/${listId}`) bodies.push(JSON.parse(JSON.stringify(r.body)));
+			return request(r);
+		};
+		const data = [
+			{ email: 'a@example.com', segment: 'vip' },
+			{ email: 'b@example.com', segment: 'Churn' },
+		];
+		const { summary } = await runExport(rowsOf(data), options({ listId, retry: fastRetry }), { request: watching, sleep: sleepWithAbort });
+		expect(bodies).toEqual([{ members: [expect.objectContaining({ email_address: 'a@example.com', tags: ['VIP'] }), expect.not.objectContaining({ tags: expect.anything() })], update_existing: true }]);
+		expect(sim.state.tagMembers(listId, 'VIP').sort()).toEqual(['a@example.com', 'seed@example.com']);
+		expect(sim.state.tagMembers(listId, 'Churn').sort()).toEqual(['b@example.com', 'seed@example.com']);
+		expect(summary.segments.map((s) => [s.name, s.added])).toEqual([['vip', 1], ['Churn', 1]]);
+		checkInvariant(summary);
+	});
+});
+
+describe('tags counted, not assumed (point 4), under each answer, when the tags go by tag calls', () => {
 	it.each([
 		['ignores them silently', false],
 		['reports them in errors[]', true],
 	])('a member that left the audience before its tag call is rejected, not counted as tagged, when Mailchimp %s', async (_how, reportUnknownTagEmails) => {
-		const { sim, listId, request } = await setup([], { behaviour: { reportUnknownTagEmails } });
+		const { sim, listId, request } = await setup([], { behaviour: { reportUnknownTagEmails, batchTags: 'ignore' } });
 		const archiving: typeof request = async (r) => {
 			if (r.method === 'POST' && /\/segments\/\d+$/.test(r.path)) sim.state.archive(listId, 'user2@example.com', false);
 			return request(r);
@@ -152,6 +192,8 @@ describe('tags counted, not assumed (point 4), under each answer', () => {
 		const { sim, listId, request } = await setup([], { behaviour: { listAlreadyTagged } });
 		sim.state.addMember(listId, { email: 'user0@example.com', tags: ['vip'] });
 		sim.state.addMember(listId, { email: 'user1@example.com', tags: ['vip'] });
+		// A second tag whose name differs only in case: upserts cannot carry "vip" by name.
+		sim.state.list(listId)!.createSegment('VIP');
 		const { summary, rejected } = await run(request, people(3), { listId });
 		expect(rejected).toEqual([]);
 		expect(summary).toMatchObject({ exported: 3, segments: [expect.objectContaining({ added: 1, alreadyTagged: 2 })] });
@@ -160,7 +202,7 @@ describe('tags counted, not assumed (point 4), under each answer', () => {
 	});
 
 	it('a member tagged by someone else between its upsert and its tag call is confirmed by a lookup (listAlreadyTagged: false)', async () => {
-		const { sim, listId, request } = await setup([], { behaviour: { listAlreadyTagged: false } });
+		const { sim, listId, request } = await setup([], { behaviour: { listAlreadyTagged: false, batchTags: 'ignore' } });
 		const racing: typeof request = async (r) => {
 			if (r.method === 'POST' && /\/segments\/\d+$/.test(r.path)) sim.state.addMember(listId, { email: 'user1@example.com', tags: ['vip'] });
 			return request(r);

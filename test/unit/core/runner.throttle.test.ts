@@ -179,7 +179,7 @@ describe('two exports into one account at Max Concurrency 10 each (simulator, 10
 		Array.from({ length: to - from }, (_, i) => ({ email: `user${from + i}@example.com`, first: 'F', last: 'L', segment: [segment] }));
 
 	it('both audiences are exact, nothing is rejected, and the counts add up', async () => {
-		sim = await start({ port: 0, maxConnections: 10, latency: { upsert: { fixedMs: 200 }, segmentMembers: { fixedMs: 200 }, read: { fixedMs: 5 } } });
+		sim = await start({ port: 0, maxConnections: 10, latency: { upsert: { fixedMs: 500 }, segmentMembers: { fixedMs: 200 }, read: { fixedMs: 5 } } });
 		const st = sim.state;
 		const lists = [st.addList({ name: 'A' }), st.addList({ name: 'B' })];
 		const request = createRequestFn({ url: sim.url, apiKey: sim.apiKey });

@@ -34,7 +34,7 @@ describe('Sender: upserts', () => {
 		expect(upserts[0].qs).toEqual({ fields: UPSERT_FIELDS });
 		const body = upsertBody(upserts[0]);
 		expect(body.update_existing).toBe(true);
-		expect(body.members[7]).toEqual({ email_address: email(7), status_if_new: 'pending', merge_fields: { FNAME: 'F7', LNAME: 'L7' } });
+		expect(body.members[7]).toEqual({ email_address: email(7), status_if_new: 'pending', merge_fields: { FNAME: 'F7', LNAME: 'L7' }, tags: ['vip'] });
 		expect(summary).toMatchObject({ profilesIn: 1201, exported: 1201, created: 1201, rejected: 0, partial: false });
 	});
 
