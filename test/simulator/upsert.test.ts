@@ -297,6 +297,27 @@ test('tags in batch members go to static segments; sync_tags replaces them', asy
 	expect(sim.state.tagMembers(listId, 'VIP')).toEqual([]);
 });
 
+test.each([
+	['apply', ['VIP'], ['VIP']],
+	['newOnly', ['VIP'], []],
+	['ignore', [], []],
+] as const)('batchTags %s: tags given to a new member %j, to an existing one %j; the answer shows them as they are', async (batchTags, onNew, onExisting) => {
+	sim.state.behaviour = { ...sim.state.behaviour, batchTags };
+	sim.state.addMember(listId, { email: 'old@example.com' });
+	const res = await batch({
+		update_existing: true,
+		members: [
+			{ email_address: 'new@example.com', status_if_new: 'subscribed', tags: ['VIP'] },
+			{ email_address: 'old@example.com', status_if_new: 'subscribed', tags: ['VIP'] },
+		],
+	});
+	expect(sim.state.member(listId, 'new@example.com')?.tags).toEqual(onNew);
+	expect(sim.state.member(listId, 'old@example.com')?.tags).toEqual(onExisting);
+	const shown = (m: unknown) => ((m as { tags: Array<{ name: string }> }).tags ?? []).map((t) => t.name);
+	expect(shown(res.new_members[0])).toEqual(onNew);
+	expect(res.updated_members.map(shown)).toEqual(onExisting.length > 0 ? [onExisting] : res.updated_members.map(() => []));
+});
+
 describe('PUT /lists/{id}/members/{hash}', () => {
 	test('creates with status_if_new, updates keeping status, checks merge values', async () => {
 		const path = `/lists/${listId}/members/${subscriberHash('Put@Example.com')}`;
