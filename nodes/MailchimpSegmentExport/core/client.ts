@@ -457,12 +457,11 @@ export interface MemberUpsert {
 }
 
 /**
- * A batch upsert's members. Serialised in one go when the batch is full (`seal`), before it waits
- * for room in the pool and for Mailchimp's answer: from then on only the JSON text is held, and
- * the member objects die young (see jsonBody.ts).
+ * A batch upsert's members, as JSON text from the start (memberJson.ts), made a request body when
+ * the batch is full (`seal`), before it waits for room in the pool and for Mailchimp's answer.
  */
 export class UpsertBatch {
-	private members: MemberUpsert[] = [];
+	private text = '';
 	private sealed: object | undefined;
 	private count = 0;
 
@@ -470,17 +469,18 @@ export class UpsertBatch {
 		return this.count;
 	}
 
-	add(member: MemberUpsert): void {
+	/** A member written as JSON (MemberJson, or JSON.stringify of a MemberUpsert). */
+	add(member: string): void {
 		if (this.sealed !== undefined) throw new Error('The batch is sealed');
-		this.members.push(member);
+		this.text = this.count === 0 ? member : `${this.text},${member}`;
 		this.count++;
 	}
 
-	/** Serialises the members and lets their objects go. */
+	/** Makes the request body and lets the text go. */
 	seal(): void {
 		if (this.sealed !== undefined) return;
-		this.sealed = jsonBody(JSON.stringify({ members: this.members, update_existing: true }), ['members', 'update_existing'], this.count);
-		this.members = [];
+		this.sealed = jsonBody(`{"members":[${this.text}],"update_existing":true}`, ['members', 'update_existing'], this.count);
+		this.text = '';
 	}
 
 	/** The request body: `{ members, update_existing: true }`. */

@@ -8,6 +8,7 @@
 import { MAX_BATCH, type MemberUpsert, UpsertBatch, type UpsertResult, upsertMembers } from './client';
 import type { ValueHasher } from './changes';
 import { absenceReason, lookUpMembers } from './confirm';
+import { MemberJson } from './memberJson';
 import { emailKey } from './email';
 import { RequestFailedError } from './errors';
 import { MemberState, type MemberIndex } from './plan';
@@ -24,8 +25,8 @@ import type { ExportedCounts, ProfileSource } from './types';
 
 export type NewMemberStatus = MemberUpsert['status_if_new'];
 
-/** How many distinct sets of tags the sender keeps the name lists of. */
-const TAG_NAME_LISTS_KEPT = 1000;
+/** How many distinct sets of tags the sender keeps the JSON of. */
+const TAG_LISTS_KEPT = 1000;
 
 export interface SendContext {
 	runner: Runner;
@@ -59,10 +60,11 @@ class Batch {
 		return this.ords.length;
 	}
 
-	add(ord: number, key: string, held: number, member: MemberUpsert): void {
+	/** `member`: the member as JSON (MemberJson). */
+	add(ord: number, key: string, held: number, email: string, member: string): void {
 		this.ords.push(ord);
 		this.keys.push(key);
-		this.emails.push(member.email_address);
+		this.emails.push(email);
 		this.held.push(held);
 		this.body.add(member);
 	}
@@ -74,11 +76,13 @@ export class Sender {
 	private readonly tags: TagQueue;
 	private readonly valueHash = new Uint32Array(2);
 	private readonly segmentScratch: number[] = [];
-	/** The tag names upserts carry, by their segments' ids. */
-	private readonly tagNameLists = new Map<string, string[]>();
+	/** The JSON lists of tag names upserts carry, by their segments' ids. */
+	private readonly tagLists = new Map<string, string>();
+	private readonly memberJson: MemberJson;
 
 	constructor(private readonly ctx: SendContext) {
 		this.tasks = new Tasks(ctx.runner);
+		this.memberJson = new MemberJson(ctx.statusIfNew, ctx.mapper.fields.map((f) => f.tag));
 		this.tags = new TagQueue({ ...ctx, tasks: this.tasks });
 	}
 
@@ -124,12 +128,7 @@ export class Sender {
 			const held = this.ctx.audience === undefined ? -1 : this.ctx.audience.snapshot.find(key);
 			if (held >= 0 && this.unchanged(ord, held, mapped)) return undefined;
 			index.state[ord] = MemberState.Queued;
-			const member: MemberUpsert = { email_address: mapped.email, status_if_new: this.ctx.statusIfNew };
-			const merge = mapper.mergeFields(mapped);
-			if (merge !== undefined) member.merge_fields = merge;
-			const tags = this.tagNames(ord, held);
-			if (tags !== undefined) member.tags = tags;
-			this.batch.add(ord, mapped.key, held, member);
+			this.batch.add(ord, mapped.key, held, mapped.email, this.memberJson.write(mapped.email, mapped.values, this.tagsJson(ord, held)));
 			if (this.batch.size === MAX_BATCH) return this.flushBatch();
 			return undefined;
 		});
@@ -223,21 +222,22 @@ export class Sender {
 	}
 
 	/**
-	 * The tags the member's upsert carries: its segments' tags that have an upsert name, but those
-	 * the audience read shows it with. Lists for members without such tags are shared.
+	 * The tags the member's upsert carries, as a JSON list of names ('' for none): its segments'
+	 * tags that have an upsert name, but those the audience read shows it with.
 	 */
-	private tagNames(ord: number, held: number): string[] | undefined {
+	private tagsJson(ord: number, held: number): string {
 		const segments = this.ctx.index.segmentsOf(ord, this.segmentScratch);
 		let key = '';
 		for (let i = 0; i < segments.length; i++) if (this.carries(segments[i], held)) key += `${segments[i]},`;
-		if (key === '') return undefined;
-		let names = this.tagNameLists.get(key);
-		if (names === undefined) {
-			names = [];
+		if (key === '') return '';
+		let json = this.tagLists.get(key);
+		if (json === undefined) {
+			const names: string[] = [];
 			for (let i = 0; i < segments.length; i++) if (this.carries(segments[i], held)) names.push(this.ctx.targets[segments[i]].upsertName!);
-			if (this.tagNameLists.size < TAG_NAME_LISTS_KEPT) this.tagNameLists.set(key, names);
+			json = JSON.stringify(names);
+			if (this.tagLists.size < TAG_LISTS_KEPT) this.tagLists.set(key, json);
 		}
-		return names;
+		return json;
 	}
 
 	/** Whether the member's upsert carries the segment's tag (`held`: the member in the audience snapshot, or -1). */
