@@ -285,7 +285,7 @@ export function readMembersPage(body: unknown): { members: ListedMember[]; total
 			email: m.email_address,
 			status: textAt(m, 'status') ?? '',
 			mergeFields: merge,
-			tagIds: (tagsAt(m, `members.${i}`) ?? []).map((t) => t.id),
+			tagIds: tagIdsAt(m, `members.${i}`) ?? [],
 		};
 	}
 	const total = countAt(body, 'total_items');
@@ -331,11 +331,11 @@ export interface UpsertError {
 	field_message?: string;
 }
 
-/** A member in the batch answer: its email, and (when asked for) its status and tags. */
+/** A member in the batch answer: its email, and (when asked for) its status and its tags' ids. */
 export interface AnsweredMember {
 	email_address: string;
 	status?: string;
-	tags?: Array<{ id: number }>;
+	tagIds?: number[];
 }
 
 export interface UpsertResult {
@@ -393,14 +393,18 @@ function countAt(body: Record<string, unknown>, key: string): number | undefined
 	return value;
 }
 
-function tagsAt(item: Record<string, unknown>, where: string): Array<{ id: number }> | undefined {
+/** The ids of `item.tags` (a list of `{ id }`), or undefined when the answer leaves the tags out. */
+function tagIdsAt(item: Record<string, unknown>, where: string): number[] | undefined {
 	const tags = item.tags;
 	if (tags === undefined || tags === null) return undefined;
 	if (!Array.isArray(tags)) throw new ShapeError(`${where}.tags`);
-	return tags.map((t, i) => {
+	const ids: number[] = new Array(tags.length);
+	for (let i = 0; i < tags.length; i++) {
+		const t: unknown = tags[i];
 		if (!isObject(t) || typeof t.id !== 'number') throw new ShapeError(`${where}.tags.${i}.id`);
-		return { id: t.id };
-	});
+		ids[i] = t.id;
+	}
+	return ids;
 }
 
 function membersAt(body: Record<string, unknown>, key: string): AnsweredMember[] {
@@ -409,7 +413,7 @@ function membersAt(body: Record<string, unknown>, key: string): AnsweredMember[]
 	for (let i = 0; i < list.length; i++) {
 		const email = list[i].email_address;
 		if (typeof email !== 'string') throw new ShapeError(`${key}.${i}.email_address`);
-		out[i] = { email_address: email, status: textAt(list[i], 'status'), tags: tagsAt(list[i], `${key}.${i}`) };
+		out[i] = { email_address: email, status: textAt(list[i], 'status'), tagIds: tagIdsAt(list[i], `${key}.${i}`) };
 	}
 	return out;
 }

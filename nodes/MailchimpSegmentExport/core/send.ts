@@ -186,7 +186,7 @@ export class Sender {
 		for (const member of result.new_members) {
 			const i = take(member.email_address);
 			if (i < 0) continue;
-			this.exported(batch.ords[i], MemberState.Created, batch.emails[i], batch.keys[i], batch.held[i], tagIdsOf(member));
+			this.exported(batch.ords[i], MemberState.Created, batch.emails[i], batch.keys[i], batch.held[i], member.tagIds);
 		}
 		for (const member of result.updated_members) {
 			const i = take(member.email_address);
@@ -195,7 +195,7 @@ export class Sender {
 				this.rejectMember(batch, i, absenceReason({ kind: 'absent', archived: true }), 'NOT_IN_AUDIENCE');
 				continue;
 			}
-			this.exported(batch.ords[i], MemberState.Updated, batch.emails[i], batch.keys[i], batch.held[i], tagIdsOf(member));
+			this.exported(batch.ords[i], MemberState.Updated, batch.emails[i], batch.keys[i], batch.held[i], member.tagIds);
 		}
 		for (const error of result.errors) {
 			const i = take(error.email_address);
@@ -328,10 +328,6 @@ export class Sender {
 			);
 		}
 	}
-}
-
-function tagIdsOf(member: { tags?: Array<{ id: number }> }): number[] | undefined {
-	return member.tags?.map((t) => t.id);
 }
 
 /**

@@ -24,8 +24,8 @@ const member = (email: string) => ({
 
 describe('readUpsertResult', () => {
 	const expected = {
-		new_members: [{ email_address: 'a@example.com', status: 'subscribed', tags: [{ id: 7 }] }],
-		updated_members: [{ email_address: 'b@example.com', status: 'subscribed', tags: [{ id: 7 }] }],
+		new_members: [{ email_address: 'a@example.com', status: 'subscribed', tagIds: [7] }],
+		updated_members: [{ email_address: 'b@example.com', status: 'subscribed', tagIds: [7] }],
 		errors: [{ email_address: 'c@example.com', error: 'Please enter a number', error_code: 'ERROR_GENERIC', field: 'LTV', field_message: 'Please enter a number' }],
 		total_created: 1,
 		total_updated: 1,
