@@ -56,7 +56,8 @@ describe('MemberJson', () => {
 			fc.property(
 				fc.string({ unit: 'binary' }),
 				fc.constantFrom('subscribed', 'pending', 'transactional'),
-				fc.array(fc.tuple(fc.string({ unit: 'binary' }), value), { maxLength: 6 }),
+				// Merge tags as Mailchimp has them, each mapped once.
+				fc.uniqueArray(fc.tuple(fc.stringMatching(/^[A-Z][A-Z0-9_]{0,9}$/), value), { maxLength: 6, selector: ([tag]) => tag }),
 				fc.option(fc.array(fc.string({ unit: 'binary' }), { minLength: 1, maxLength: 3 }), { nil: undefined }),
 				(email, status, fields, tags) => {
 					const writer = new MemberJson(status, fields.map(([tag]) => tag));
@@ -71,12 +72,7 @@ describe('MemberJson', () => {
 					if (any) member.merge_fields = merge;
 					if (tags !== undefined) member.tags = tags;
 					const written = writer.write(email, fields.map(([, v]) => v), tags === undefined ? '' : JSON.stringify(tags));
-					expect(JSON.parse(written)).toEqual(JSON.parse(JSON.stringify(member)));
-					// Same text too, where an object keeps the keys in the order given (unique, not integer-like).
-					const tags0 = fields.map(([tag]) => tag);
-					if (new Set(tags0).size === tags0.length && !tags0.some((tag) => tag === '__proto__' || /^\d+$/.test(tag))) {
-						expect(written).toBe(JSON.stringify(member));
-					}
+					expect(written).toBe(JSON.stringify(member));
 				},
 			),
 			{ numRuns: 2000 },
