@@ -41,7 +41,7 @@ interface MappedField {
 	convert: Converter;
 }
 
-// C0 controls, DEL, C1 controls: the Unicode category Cc (see CONTROL_RE in mergeFields.ts).
+// C0 controls, DEL, C1 controls: the Unicode category Cc (see hasControl in mergeFields.ts).
 const CONTROL_RE = /\p{Cc}/u;
 /** How many distinct segment names (as written in the rows) the mapper remembers as checked. */
 const SEGMENT_NAMES_REMEMBERED = 1000;
