@@ -67,32 +67,45 @@ function hasControl(s: string): boolean {
 	return false;
 }
 
-const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+/** Powers of ten that are exact doubles. */
+const EXACT_POWERS_OF_TEN = Array.from({ length: 16 }, (_, k) => 10 ** k);
 
-/** NUMBER_RE's answer without the regex (a regex call costs more than the scan of an amount). */
-export function isDecimalNumber(s: string): boolean {
+/**
+ * The number a NUMBER_RE text stands for (Number's answer), NaN for any other text, without the
+ * regex. An amount of at most 15 digits and no exponent is computed as digits / 10^decimals: both
+ * are exact doubles, so the one rounded division gives Number's correctly rounded value (at a
+ * fraction of its cost); other forms go to Number.
+ */
+export function parseDecimal(s: string): number {
 	const n = s.length;
 	let i = 0;
 	let c = s.charCodeAt(0);
-	if (c === 43 || c === 45) i++;
+	const negative = c === 45;
+	if (negative || c === 43) i++;
+	let digits = 0;
+	let mantissa = 0;
 	const intStart = i;
-	while (i < n && isDigit(s.charCodeAt(i))) i++;
-	const intDigits = i - intStart;
-	let fracDigits = 0;
+	for (; i < n && (c = s.charCodeAt(i)) >= 48 && c <= 57; i++) mantissa = mantissa * 10 + (c - 48);
+	digits = i - intStart;
+	let decimals = 0;
 	if (i < n && s.charCodeAt(i) === 46) {
 		const fracStart = ++i;
-		while (i < n && isDigit(s.charCodeAt(i))) i++;
-		fracDigits = i - fracStart;
+		for (; i < n && (c = s.charCodeAt(i)) >= 48 && c <= 57; i++) mantissa = mantissa * 10 + (c - 48);
+		decimals = i - fracStart;
+		digits += decimals;
 	}
-	if (intDigits === 0 && fracDigits === 0) return false;
-	if (i < n && (s.charCodeAt(i) | 32) === 101) {
-		c = s.charCodeAt(++i);
-		if (c === 43 || c === 45) i++;
-		const expStart = i;
-		while (i < n && isDigit(s.charCodeAt(i))) i++;
-		if (i === expStart) return false;
+	if (digits === 0) return NaN;
+	if (i === n) {
+		if (digits > 15) return Number(s);
+		const value = mantissa / EXACT_POWERS_OF_TEN[decimals];
+		return negative ? -value : value;
 	}
-	return i === n;
+	if ((s.charCodeAt(i) | 32) !== 101) return NaN;
+	c = s.charCodeAt(++i);
+	if (c === 43 || c === 45) i++;
+	const expStart = i;
+	while (i < n && (c = s.charCodeAt(i)) >= 48 && c <= 57) i++;
+	return i === expStart || i !== n ? NaN : Number(s);
 }
 
 function codePointLength(s: string): number {
@@ -279,8 +292,8 @@ export function compileConverter(def: MergeFieldDefinition): Converter {
 				if (typeof value === 'number') return Number.isFinite(value) ? value : new Invalid(`${describe(value)} is not a number`);
 				if (typeof value === 'string') {
 					const s = value.trim();
-					if (s.length <= 64 && isDecimalNumber(s)) {
-						const n = Number(s);
+					if (s.length <= 64) {
+						const n = parseDecimal(s);
 						if (Number.isFinite(n)) return n;
 					}
 				}

@@ -2,15 +2,25 @@
 // sent as read) give the answers of the plain rules for any value.
 import fc from 'fast-check';
 
-import { Invalid, NUMBER_RE, OMIT, compileConverter, isDecimalNumber, toText } from '../../../nodes/MailchimpSegmentExport/core/mergeFields';
+import { Invalid, NUMBER_RE, OMIT, compileConverter, parseDecimal, toText } from '../../../nodes/MailchimpSegmentExport/core/mergeFields';
 import { field } from './helpers';
 
 const RUNS = { numRuns: 20_000 };
 
 describe('converter shortcuts', () => {
-	it('the number scan accepts exactly what NUMBER_RE accepts', () => {
+	it('the number scan reads exactly what NUMBER_RE accepts, as Number does', () => {
 		const numberish = fc.array(fc.constantFrom(...'0123456789+-.eE x'.split('')), { maxLength: 10 }).map((a) => a.join(''));
-		fc.assert(fc.property(fc.oneof(numberish, fc.string({ maxLength: 10 })), (s) => expect(isDecimalNumber(s)).toBe(NUMBER_RE.test(s))), RUNS);
+		const decimal = fc
+			.tuple(fc.constantFrom('', '-', '+'), fc.stringMatching(/^\d{0,12}$/), fc.constantFrom('', '.'), fc.stringMatching(/^\d{0,12}$/))
+			.map((parts) => parts.join(''));
+		const written = fc.oneof(fc.double(), fc.integer()).map((x) => String(x));
+		const fixed = fc.tuple(fc.double({ min: -1e9, max: 1e9, noNaN: true }), fc.integer({ min: 0, max: 9 })).map(([x, d]) => x.toFixed(d));
+		fc.assert(
+			fc.property(fc.oneof(numberish, decimal, written, fixed, fc.string({ maxLength: 10 })), (s) => {
+				expect(parseDecimal(s)).toBe(NUMBER_RE.test(s) ? Number(s) : NaN);
+			}),
+			{ numRuns: 100_000 },
+		);
 	});
 
 	it('text refuses exactly the values with a Cc character other than tab, line feed and carriage return', () => {
