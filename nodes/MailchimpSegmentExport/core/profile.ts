@@ -238,7 +238,8 @@ export class ProfileMapper {
 		out.key = '';
 		if (this.consent !== undefined && !isConsent(this.consent.read(data))) return Outcome.NoConsent;
 		const rawEmail = this.email.read(data);
-		out.email = typeof rawEmail === 'string' ? rawEmail.trim().slice(0, 320) : '';
+		const email = typeof rawEmail === 'string' ? rawEmail.trim() : '';
+		out.email = email.length > 320 ? email.slice(0, 320) : email;
 		if (!this.readSegments(data, out)) return Outcome.Rejected;
 		if (out.segments.length === 0) return Outcome.NotInSelectedSegments;
 
@@ -249,7 +250,6 @@ export class ProfileMapper {
 			const got = Array.isArray(rawEmail) ? 'a list' : typeof rawEmail === 'object' ? 'an object' : `the ${typeof rawEmail} ${String(rawEmail)}`;
 			return this.reject(out, 'INVALID_EMAIL', reasons.emailNotText(this.email.path, got), this.email.path);
 		}
-		const email = rawEmail.trim();
 		const problem = emailProblem(email);
 		if (problem !== null) return this.reject(out, 'INVALID_EMAIL', problem, this.email.path);
 		out.email = email;
