@@ -19,11 +19,6 @@ export type Converter = (value: unknown) => unknown;
 
 export const MAX_TEXT_LENGTH = 255;
 
-// C0 controls except tab, line feed and carriage return; DEL; C1 controls: the Unicode category
-// Cc (U+0000-U+001F and U+007F-U+009F) without those three, as one negated character class
-// (a lookahead over \p{Cc} cost about twice as much on every text value). Not written with
-// \u escapes, which n8n's lint refuses in a pattern (no-control-regex).
-const CONTROL_RE = /[^\P{Cc}\t\n\r]/u;
 export const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const PHONE_RE = /^\+?[0-9()\-. /]*[0-9][0-9()\-. /]*(?:\s*(?:x|ext\.?|#)\s*\d{1,6})?$/i;
 const URL_RE = /^https?:\/\/[^\s/$.?#][^\s]*$/i;
@@ -58,6 +53,61 @@ function isEmpty(value: unknown): boolean {
 	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }
 
+/**
+ * True when `s` has a C0 control other than tab, line feed and carriage return, DEL, or a C1
+ * control: the Unicode category Cc (U+0000-U+001F and U+007F-U+009F) without those three. A scan
+ * of the UTF-16 units (no Cc character is above U+009F, none is a surrogate) costs a fraction of
+ * a regex call on the short values of a profile.
+ */
+function hasControl(s: string): boolean {
+	for (let i = 0; i < s.length; i++) {
+		const c = s.charCodeAt(i);
+		if (c < 0x20 ? c !== 0x09 && c !== 0x0a && c !== 0x0d : c >= 0x7f && c <= 0x9f) return true;
+	}
+	return false;
+}
+
+/** Powers of ten that are exact doubles. */
+const EXACT_POWERS_OF_TEN = Array.from({ length: 16 }, (_, k) => 10 ** k);
+
+/**
+ * The number a NUMBER_RE text stands for (Number's answer), NaN for any other text, without the
+ * regex. An amount of at most 15 digits and no exponent is computed as digits / 10^decimals: both
+ * are exact doubles, so the one rounded division gives Number's correctly rounded value (at a
+ * fraction of its cost); other forms go to Number.
+ */
+export function parseDecimal(s: string): number {
+	const n = s.length;
+	let i = 0;
+	let c = s.charCodeAt(0);
+	const negative = c === 45;
+	if (negative || c === 43) i++;
+	let digits = 0;
+	let mantissa = 0;
+	const intStart = i;
+	for (; i < n && (c = s.charCodeAt(i)) >= 48 && c <= 57; i++) mantissa = mantissa * 10 + (c - 48);
+	digits = i - intStart;
+	let decimals = 0;
+	if (i < n && s.charCodeAt(i) === 46) {
+		const fracStart = ++i;
+		for (; i < n && (c = s.charCodeAt(i)) >= 48 && c <= 57; i++) mantissa = mantissa * 10 + (c - 48);
+		decimals = i - fracStart;
+		digits += decimals;
+	}
+	if (digits === 0) return NaN;
+	if (i === n) {
+		if (digits > 15) return Number(s);
+		const value = mantissa / EXACT_POWERS_OF_TEN[decimals];
+		return negative ? -value : value;
+	}
+	if ((s.charCodeAt(i) | 32) !== 101) return NaN;
+	c = s.charCodeAt(++i);
+	if (c === 43 || c === 45) i++;
+	const expStart = i;
+	while (i < n && (c = s.charCodeAt(i)) >= 48 && c <= 57) i++;
+	return i === expStart || i !== n ? NaN : Number(s);
+}
+
 function codePointLength(s: string): number {
 	let n = 0;
 	for (let i = 0; i < s.length; i++) {
@@ -76,7 +126,7 @@ export function toText(value: unknown, maxLength = MAX_TEXT_LENGTH): string | In
 		s = String(value);
 	} else if (typeof value === 'boolean' || typeof value === 'bigint') s = String(value);
 	else return new Invalid(`expected text, got ${describe(value)}`);
-	if (CONTROL_RE.test(s)) return new Invalid('contains control characters');
+	if (hasControl(s)) return new Invalid('contains control characters');
 	if (s.length > maxLength && codePointLength(s) > maxLength) {
 		return new Invalid(`is longer than ${maxLength} characters`);
 	}
@@ -99,6 +149,8 @@ const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
 const pad4 = (n: number): string => String(n).padStart(4, '0');
 
 interface DateFormat {
+	/** True for YYYY-MM-DD: a valid ISO date is then written back as it was read. */
+	readonly iso: boolean;
 	/** Writes a packed date. */
 	format(packed: number): string;
 	/** Reads a date written in this format (only this field's own format for ambiguous forms). */
@@ -133,6 +185,7 @@ export function compileDateFormat(dateFormat: string | undefined, fallback: stri
 	}
 	const re = new RegExp(`${pattern}$`);
 	return {
+		iso: use.join('') === 'YYYY-MM-DD',
 		format(packed: number): string {
 			const y = Math.floor(packed / 10000);
 			const m = Math.floor(packed / 100) % 100;
@@ -239,8 +292,8 @@ export function compileConverter(def: MergeFieldDefinition): Converter {
 				if (typeof value === 'number') return Number.isFinite(value) ? value : new Invalid(`${describe(value)} is not a number`);
 				if (typeof value === 'string') {
 					const s = value.trim();
-					if (s.length <= 64 && NUMBER_RE.test(s)) {
-						const n = Number(s);
+					if (s.length <= 64) {
+						const n = parseDecimal(s);
 						if (Number.isFinite(n)) return n;
 					}
 				}
@@ -250,6 +303,9 @@ export function compileConverter(def: MergeFieldDefinition): Converter {
 		case 'date': {
 			const own = compileDateFormat(def.options.dateFormat, 'YYYY-MM-DD');
 			convert = (value) => {
+				// A valid YYYY-MM-DD date in a YYYY-MM-DD field is sent as it is: formatting it
+				// again gives the same characters.
+				if (own.iso && typeof value === 'string' && isoDateFast(value) > 0) return value;
 				const packed = parseDate(value, own);
 				if (packed === 0) {
 					return new Invalid(`${describe(value)} is not a date (use YYYY-MM-DD or ${def.options.dateFormat ?? 'YYYY-MM-DD'})`);
@@ -296,11 +352,22 @@ export function compileConverter(def: MergeFieldDefinition): Converter {
 				if (!choices.has(key)) choices.set(key, choice);
 			}
 			const listed = [...choices.values()].slice(0, 10).join(', ') + (choices.size > 10 ? ', ...' : '');
-			convert = (value) => {
+			const choose = (value: unknown): unknown => {
 				const text = toText(value);
 				if (text instanceof Invalid) return text;
 				const choice = choices.get(text.toLowerCase());
 				return choice !== undefined ? choice : new Invalid(`${describe(value)} is not one of the choices (${listed})`);
+			};
+			// A value written exactly as a choice is (the common case) is found without trimming
+			// and lower-casing it.
+			const asWritten = new Map<string, unknown>();
+			for (const choice of def.options.choices ?? []) {
+				const chosen = choose(choice);
+				if (typeof chosen === 'string') asWritten.set(choice, chosen);
+			}
+			convert = (value) => {
+				const chosen = typeof value === 'string' ? asWritten.get(value) : undefined;
+				return chosen !== undefined ? chosen : choose(value);
 			};
 			break;
 		}

@@ -9,6 +9,7 @@ import { type Converter, Invalid, OMIT, compileConverter } from './mergeFields';
 import { type FieldPath, compilePath } from './path';
 import { MAX_SEGMENTS_PER_ROW, MAX_SEGMENT_NAME_LENGTH } from './options';
 import { type RejectCode, reasons } from './rejections';
+import { detach } from './report';
 import { SegmentRegistry } from './segments';
 import type { ExportOptions, MergeFieldDefinition } from './types';
 
@@ -41,10 +42,13 @@ interface MappedField {
 	convert: Converter;
 }
 
-// C0 controls, DEL, C1 controls: the Unicode category Cc (see CONTROL_RE in mergeFields.ts).
+// C0 controls, DEL, C1 controls: the Unicode category Cc (see hasControl in mergeFields.ts).
 const CONTROL_RE = /\p{Cc}/u;
 /** How many distinct segment names (as written in the rows) the mapper remembers as checked. */
 const SEGMENT_NAMES_REMEMBERED = 1000;
+/** How many distinct segment cells (text as read, e.g. "Loyal,VIP") the mapper remembers the ids of, and up to which length. */
+const SEGMENT_CELLS_REMEMBERED = 1000;
+const SEGMENT_CELL_REMEMBERED_LENGTH = 200;
 const CONSENT_WORDS = new Set(['true', 'yes', 'y', '1']);
 
 export function newMappedProfile(): MappedProfile {
@@ -55,7 +59,7 @@ export function newMappedProfile(): MappedProfile {
 export function isConsent(value: unknown): boolean {
 	if (value === true) return true;
 	if (typeof value === 'number') return value === 1;
-	if (typeof value === 'string') return value.length <= 5 && CONSENT_WORDS.has(value.trim().toLowerCase());
+	if (typeof value === 'string') return value.length <= 5 && (CONSENT_WORDS.has(value) || CONSENT_WORDS.has(value.trim().toLowerCase()));
 	return false;
 }
 
@@ -91,6 +95,8 @@ export class ProfileMapper {
 	readonly fields: readonly MappedField[];
 	/** Segment names as they appear in the rows (trimmed), checked already, with their ids (-1: not exported). */
 	private readonly segmentIds = new Map<string, number>();
+	/** Segment cells as read (untrimmed), read already without a rejection, with their ids. */
+	private readonly cellIds = new Map<string, readonly number[]>();
 	readonly segments: SegmentRegistry;
 	private readonly email: FieldPath;
 	private readonly consent: FieldPath | undefined;
@@ -174,14 +180,32 @@ export class ProfileMapper {
 			for (let i = 0; i < value.length; i++) if (!this.addSegment(value[i], out)) return false;
 			return true;
 		}
-		// A CSV cell can only carry several segments as text; names cannot hold commas anyway,
-		// since the segments to export are selected as a comma-separated list.
-		if (typeof value === 'string' && value.includes(',')) {
-			const names = value.split(',');
-			for (let i = 0; i < names.length; i++) if (!this.addSegment(names[i], out)) return false;
+		if (typeof value === 'string') return this.readCell(value, out);
+		return this.addSegment(value, out);
+	}
+
+	/**
+	 * A text cell: one name, or several separated by commas. Rows repeat the same few cells, so
+	 * the ids of a cell read once are remembered (the names of a cell seen again are known to the
+	 * registry already: the ids are the same).
+	 */
+	private readCell(value: string, out: MappedProfile): boolean {
+		const segs = out.segments;
+		const known = this.cellIds.get(value);
+		if (known !== undefined) {
+			for (let i = 0; i < known.length; i++) segs.push(known[i]);
 			return true;
 		}
-		return this.addSegment(value, out);
+		// A CSV cell can only carry several segments as text; names cannot hold commas anyway,
+		// since the segments to export are selected as a comma-separated list.
+		if (value.includes(',')) {
+			const names = value.split(',');
+			for (let i = 0; i < names.length; i++) if (!this.addSegment(names[i], out)) return false;
+		} else if (!this.addSegment(value, out)) return false;
+		if (this.cellIds.size < SEGMENT_CELLS_REMEMBERED && value.length <= SEGMENT_CELL_REMEMBERED_LENGTH) {
+			this.cellIds.set(detach(value), segs.slice());
+		}
+		return true;
 	}
 
 	private addSegment(value: unknown, out: MappedProfile): boolean {
@@ -200,7 +224,7 @@ export class ProfileMapper {
 				return false;
 			}
 			id = this.segments.idOf(name);
-			if (this.segmentIds.size < SEGMENT_NAMES_REMEMBERED) this.segmentIds.set(name, id);
+			if (this.segmentIds.size < SEGMENT_NAMES_REMEMBERED) this.segmentIds.set(detach(name), id);
 		}
 		if (id >= 0 && !out.segments.includes(id)) out.segments.push(id);
 		return true;
@@ -214,7 +238,8 @@ export class ProfileMapper {
 		out.key = '';
 		if (this.consent !== undefined && !isConsent(this.consent.read(data))) return Outcome.NoConsent;
 		const rawEmail = this.email.read(data);
-		out.email = typeof rawEmail === 'string' ? rawEmail.trim().slice(0, 320) : '';
+		const email = typeof rawEmail === 'string' ? rawEmail.trim() : '';
+		out.email = email.length > 320 ? email.slice(0, 320) : email;
 		if (!this.readSegments(data, out)) return Outcome.Rejected;
 		if (out.segments.length === 0) return Outcome.NotInSelectedSegments;
 
@@ -225,7 +250,6 @@ export class ProfileMapper {
 			const got = Array.isArray(rawEmail) ? 'a list' : typeof rawEmail === 'object' ? 'an object' : `the ${typeof rawEmail} ${String(rawEmail)}`;
 			return this.reject(out, 'INVALID_EMAIL', reasons.emailNotText(this.email.path, got), this.email.path);
 		}
-		const email = rawEmail.trim();
 		const problem = emailProblem(email);
 		if (problem !== null) return this.reject(out, 'INVALID_EMAIL', problem, this.email.path);
 		out.email = email;

@@ -106,6 +106,21 @@ describe('ProfileMapper', () => {
 		expect(out.segments.map((s) => m.segments.names[s])).toEqual(['churn', 'VIP']);
 	});
 
+	it('reads a segment cell seen before as the first time: same segments, and a refused cell refused again', () => {
+		const m = mapper();
+		const out = newMappedProfile();
+		const named = () => out.segments.map((s) => m.segments.names[s]);
+		for (let i = 0; i < 2; i++) {
+			expect(m.map({ contact: { email: 'a@b.co' }, segment: 'VIP,churn, VIP' }, out)).toBe(Outcome.Ok);
+			expect(named()).toEqual(['VIP', 'churn']);
+			expect(m.map({ contact: { email: 'a@b.co' }, segment: 'vip' }, out)).toBe(Outcome.Ok);
+			expect(named()).toEqual(['VIP']);
+			expect(m.map({ contact: { email: 'a@b.co' }, segment: `ok,${'x'.repeat(101)}` }, out)).toBe(Outcome.Rejected);
+			expect(out.code).toBe('INVALID_SEGMENT');
+			expect(m.map({ contact: { email: 'a@b.co' }, segment: ' , ' }, out)).toBe(Outcome.NotInSelectedSegments);
+		}
+	});
+
 	it('refuses a mapping to a merge field the audience does not have, listing the ones it has', () => {
 		expect(() => mapper({ mapping: { email: 'e', attributes: [{ mergeField: 'NOPE', sourceField: 'x' }] } })).toThrow(
 			/no merge field NOPE/,
