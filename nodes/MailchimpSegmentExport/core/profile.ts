@@ -5,7 +5,7 @@
 
 import { emailKey, emailProblem } from './email';
 import { ExportError } from './errors';
-import { type Converter, Invalid, OMIT, compileConverter } from './mergeFields';
+import { type Converter, Invalid, compileConverter } from './mergeFields';
 import { type FieldPath, compilePath } from './path';
 import { MAX_SEGMENTS_PER_ROW, MAX_SEGMENT_NAME_LENGTH } from './options';
 import { type RejectCode, reasons } from './rejections';
@@ -294,18 +294,6 @@ export class ProfileMapper {
 	keyOf(data: unknown): string {
 		const raw = this.email.read(data);
 		return typeof raw === 'string' ? emailKey(raw.trim()) : '';
-	}
-
-	/** The merge_fields object of a mapped profile (only what is sent). */
-	mergeFields(out: MappedProfile): Record<string, unknown> | undefined {
-		let merge: Record<string, unknown> | undefined;
-		for (let i = 0; i < this.fields.length; i++) {
-			const v = out.values[i];
-			if (v === OMIT) continue;
-			if (merge === undefined) merge = {};
-			merge[this.fields[i].tag] = v;
-		}
-		return merge;
 	}
 
 	/**

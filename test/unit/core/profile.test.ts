@@ -1,6 +1,7 @@
 import { ExportError } from '../../../nodes/MailchimpSegmentExport/core';
 import { emailProblem } from '../../../nodes/MailchimpSegmentExport/core/email';
 import { compilePath } from '../../../nodes/MailchimpSegmentExport/core/path';
+import { MemberJson } from '../../../nodes/MailchimpSegmentExport/core/memberJson';
 import { Outcome, ProfileMapper, isConsent, newMappedProfile } from '../../../nodes/MailchimpSegmentExport/core/profile';
 import { field, options } from './helpers';
 
@@ -63,7 +64,8 @@ describe('ProfileMapper', () => {
 		expect(m.map({ contact: { email: '  Ann@Example.COM ' }, first: 'Ann', stats: { ltv: '12.5' }, segment: 'vip' }, out)).toBe(Outcome.Ok);
 		expect(out.email).toBe('Ann@Example.COM');
 		expect(out.key).toBe('ann@example.com');
-		expect(m.mergeFields(out)).toEqual({ FNAME: 'Ann', LTV: 12.5 });
+		const member = JSON.parse(new MemberJson('subscribed', m.fields.map((f) => f.tag)).write(out.email, out.values, '')) as { merge_fields: unknown };
+		expect(member.merge_fields).toEqual({ FNAME: 'Ann', LTV: 12.5 });
 	});
 
 	it('rejects with the field named, never throws on hostile values', () => {
