@@ -461,11 +461,12 @@ export interface MemberUpsert {
 }
 
 /**
- * A batch upsert's members, as JSON text from the start (memberJson.ts), made a request body when
- * the batch is full (`seal`), before it waits for room in the pool and for Mailchimp's answer.
+ * A batch upsert's members. Serialised in one go when the batch is full (`seal`), before it waits
+ * for room in the pool and for Mailchimp's answer: from then on only the JSON text is held, and
+ * the member objects die young (see jsonBody.ts).
  */
 export class UpsertBatch {
-	private text = '';
+	private members: MemberUpsert[] = [];
 	private sealed: object | undefined;
 	private count = 0;
 
@@ -473,18 +474,17 @@ export class UpsertBatch {
 		return this.count;
 	}
 
-	/** A member written as JSON (MemberJson, or JSON.stringify of a MemberUpsert). */
-	add(member: string): void {
+	add(member: MemberUpsert): void {
 		if (this.sealed !== undefined) throw new Error('The batch is sealed');
-		this.text = this.count === 0 ? member : `${this.text},${member}`;
+		this.members.push(member);
 		this.count++;
 	}
 
-	/** Makes the request body and lets the text go. */
+	/** Serialises the members and lets their objects go. */
 	seal(): void {
 		if (this.sealed !== undefined) return;
-		this.sealed = jsonBody(`{"members":[${this.text}],"update_existing":true}`, ['members', 'update_existing'], this.count);
-		this.text = '';
+		this.sealed = jsonBody(JSON.stringify({ members: this.members, update_existing: true }), ['members', 'update_existing'], this.count);
+		this.members = [];
 	}
 
 	/** The request body: `{ members, update_existing: true }`. */

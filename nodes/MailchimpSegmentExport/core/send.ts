@@ -8,7 +8,7 @@
 import { MAX_BATCH, type MemberUpsert, UpsertBatch, type UpsertResult, upsertMembers } from './client';
 import type { ValueHasher } from './changes';
 import { absenceReason, lookUpMembers } from './confirm';
-import { MemberJson } from './memberJson';
+import { MemberBuilder } from './upsertMember';
 import { emailKey } from './email';
 import { RequestFailedError } from './errors';
 import { MemberState, type MemberIndex } from './plan';
@@ -25,7 +25,7 @@ import type { ExportedCounts, ProfileSource } from './types';
 
 export type NewMemberStatus = MemberUpsert['status_if_new'];
 
-/** How many distinct sets of tags the sender keeps the JSON of. */
+/** How many distinct sets of tags the sender keeps the name lists of. */
 const TAG_LISTS_KEPT = 1000;
 
 export interface SendContext {
@@ -60,11 +60,10 @@ class Batch {
 		return this.ords.length;
 	}
 
-	/** `member`: the member as JSON (MemberJson). */
-	add(ord: number, key: string, held: number, email: string, member: string): void {
+	add(ord: number, key: string, held: number, member: MemberUpsert): void {
 		this.ords.push(ord);
 		this.keys.push(key);
-		this.emails.push(email);
+		this.emails.push(member.email_address);
 		this.held.push(held);
 		this.body.add(member);
 	}
@@ -76,13 +75,13 @@ export class Sender {
 	private readonly tags: TagQueue;
 	private readonly valueHash = new Uint32Array(2);
 	private readonly segmentScratch: number[] = [];
-	/** The JSON lists of tag names upserts carry, by their segments' ids. */
-	private readonly tagLists = new Map<string, string>();
-	private readonly memberJson: MemberJson;
+	/** The lists of tag names upserts carry, by their segments' ids. */
+	private readonly tagLists = new Map<string, string[]>();
+	private readonly members: MemberBuilder;
 
 	constructor(private readonly ctx: SendContext) {
 		this.tasks = new Tasks(ctx.runner);
-		this.memberJson = new MemberJson(ctx.statusIfNew, ctx.mapper.fields.map((f) => f.tag));
+		this.members = new MemberBuilder(ctx.statusIfNew, ctx.mapper.fields.map((f) => f.tag));
 		this.tags = new TagQueue({ ...ctx, tasks: this.tasks });
 	}
 
@@ -128,7 +127,7 @@ export class Sender {
 			const held = this.ctx.audience === undefined ? -1 : this.ctx.audience.snapshot.find(key);
 			if (held >= 0 && this.unchanged(ord, held, mapped)) return undefined;
 			index.state[ord] = MemberState.Queued;
-			this.batch.add(ord, mapped.key, held, mapped.email, this.memberJson.write(mapped.email, mapped.values, this.tagsJson(ord, held)));
+			this.batch.add(ord, mapped.key, held, this.members.build(mapped.email, mapped.values, this.tagNames(ord, held)));
 			if (this.batch.size === MAX_BATCH) return this.flushBatch();
 			return undefined;
 		});
@@ -222,22 +221,21 @@ export class Sender {
 	}
 
 	/**
-	 * The tags the member's upsert carries, as a JSON list of names ('' for none): its segments'
-	 * tags that have an upsert name, but those the audience read shows it with.
+	 * The tags the member's upsert carries: its segments' tags that have an upsert name, but those
+	 * the audience read shows it with. Members with the same tags share one list.
 	 */
-	private tagsJson(ord: number, held: number): string {
+	private tagNames(ord: number, held: number): string[] | undefined {
 		const segments = this.ctx.index.segmentsOf(ord, this.segmentScratch);
 		let key = '';
 		for (let i = 0; i < segments.length; i++) if (this.carries(segments[i], held)) key += `${segments[i]},`;
-		if (key === '') return '';
-		let json = this.tagLists.get(key);
-		if (json === undefined) {
-			const names: string[] = [];
+		if (key === '') return undefined;
+		let names = this.tagLists.get(key);
+		if (names === undefined) {
+			names = [];
 			for (let i = 0; i < segments.length; i++) if (this.carries(segments[i], held)) names.push(this.ctx.targets[segments[i]].upsertName!);
-			json = JSON.stringify(names);
-			if (this.tagLists.size < TAG_LISTS_KEPT) this.tagLists.set(key, json);
+			if (this.tagLists.size < TAG_LISTS_KEPT) this.tagLists.set(key, names);
 		}
-		return json;
+		return names;
 	}
 
 	/** Whether the member's upsert carries the segment's tag (`held`: the member in the audience snapshot, or -1). */

@@ -55,7 +55,7 @@ describe('readUpsertResult', () => {
 	])('%s fails the batch (RequestFailedError)', async (_what, body) => {
 		const request: RequestFn = async () => ({ status: 200, body });
 		const one = new UpsertBatch();
-		one.add(JSON.stringify({ email_address: 'a@example.com', status_if_new: 'subscribed' }));
+		one.add({ email_address: 'a@example.com', status_if_new: 'subscribed' });
 		await expect(upsertMembers(request, 'list1', one)).rejects.toThrow(RequestFailedError);
 		await expect(upsertMembers(request, 'list1', new UpsertBatch())).rejects.toThrow(/unexpected shape/);
 	});

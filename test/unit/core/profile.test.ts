@@ -1,7 +1,8 @@
 import { ExportError } from '../../../nodes/MailchimpSegmentExport/core';
 import { emailProblem } from '../../../nodes/MailchimpSegmentExport/core/email';
+import { OMIT } from '../../../nodes/MailchimpSegmentExport/core/mergeFields';
 import { compilePath } from '../../../nodes/MailchimpSegmentExport/core/path';
-import { MemberJson } from '../../../nodes/MailchimpSegmentExport/core/memberJson';
+import { MemberBuilder } from '../../../nodes/MailchimpSegmentExport/core/upsertMember';
 import { Outcome, ProfileMapper, isConsent, newMappedProfile } from '../../../nodes/MailchimpSegmentExport/core/profile';
 import { field, options } from './helpers';
 
@@ -64,8 +65,9 @@ describe('ProfileMapper', () => {
 		expect(m.map({ contact: { email: '  Ann@Example.COM ' }, first: 'Ann', stats: { ltv: '12.5' }, segment: 'vip' }, out)).toBe(Outcome.Ok);
 		expect(out.email).toBe('Ann@Example.COM');
 		expect(out.key).toBe('ann@example.com');
-		const member = JSON.parse(new MemberJson('subscribed', m.fields.map((f) => f.tag)).write(out.email, out.values, '')) as { merge_fields: unknown };
-		expect(member.merge_fields).toEqual({ FNAME: 'Ann', LTV: 12.5 });
+		const builder = new MemberBuilder('pending', m.fields.map((f) => f.tag));
+		expect(builder.build(out.email, out.values, undefined)).toEqual({ email_address: 'Ann@Example.COM', status_if_new: 'pending', merge_fields: { FNAME: 'Ann', LTV: 12.5 } });
+		expect(builder.build(out.email, out.values.map(() => OMIT), ['VIP'])).toEqual({ email_address: 'Ann@Example.COM', status_if_new: 'pending', tags: ['VIP'] });
 	});
 
 	it('rejects with the field named, never throws on hostile values', () => {
