@@ -1,5 +1,6 @@
 // One benchmark run in a process of its own, so that its peak RSS and CPU time are its own.
 // Started by run.ts with one JSON argument (WorkerTask); prints one line `BENCH_RESULT <json>`.
+// Runs the build in dist/: run `npm run build` first when starting it by hand.
 //
 //   sim      the node's real execute against the simulator (real sockets, its latency model)
 //   cpu      the node's real execute against the instant responder (no sockets, no latency):
@@ -9,19 +10,25 @@
 
 import { createHash } from 'crypto';
 import { readFileSync, writeFileSync } from 'fs';
+import { join } from 'path';
 import { Session } from 'inspector';
 import { writeHeapSnapshot } from 'v8';
 import http from 'http';
 import axios from 'axios';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { MailchimpSegmentExport } from '../nodes/MailchimpSegmentExport/MailchimpSegmentExport.node.js';
+import { join } from 'path';
+
 import type { ExportSummary } from '../nodes/MailchimpSegmentExport/core/types';
 import { benchContext, fileItem } from './context';
 import { instantResponder, realHttp } from './http';
 import { makeItems, makeRow, SEGMENTS } from './profiles';
 import type { InputKind } from './result';
 import { checkAudience, editInMailchimp, fullBoundAt1Ms, inputChanges, itemsOf, secondRunCalls, type SecondRunResult } from './secondRun';
+
+// The node as n8n loads it: the build in dist/ (`npm run bench` builds first), not the TypeScript
+// sources through tsx, whose module wrappers add a call to every use of an imported name.
+const { MailchimpSegmentExport } = require(join(__dirname, '../dist/nodes/MailchimpSegmentExport/MailchimpSegmentExport.node.js')) as typeof import('../nodes/MailchimpSegmentExport/MailchimpSegmentExport.node');
 
 export type WorkerTask =
 	| {
