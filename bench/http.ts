@@ -57,10 +57,9 @@ export function realHttp(apiKey: string, maxSockets = 10): { request: HttpWithAu
 	};
 }
 
-const EMAIL_RE = /"email_address":("(?:[^"\\]|\\.)*")/g;
-// Tags are a member's last key: `"tags":[...]` within its text (a string value holding those
-// characters has its quotes escaped, so it cannot match).
-const TAGS_RE = /"tags":(\[(?:"(?:[^"\\]|\\.)*",?)*\])/y;
+// A member's email, or its tags (a member's last key): each tags match belongs to the email before
+// it. A string value holding these characters has its quotes escaped, so it cannot match.
+const MEMBER_PARTS_RE = /"email_address":("(?:[^"\\]|\\.)*")|"tags":(\[(?:"(?:[^"\\]|\\.)*",?)*\])/g;
 
 /**
  * What the responder reads of a pre-serialised body (only batch upserts are): the members'
@@ -68,16 +67,12 @@ const TAGS_RE = /"tags":(\[(?:"(?:[^"\\]|\\.)*",?)*\])/y;
  * that the collector then charged to our side).
  */
 function readSerialised(body: Buffer): { members: Array<{ email_address: string; tags?: string[] }> } {
-	const text = body.toString('utf8');
-	const found = [...text.matchAll(EMAIL_RE)];
-	return {
-		members: found.map((m, i) => {
-			const end = i + 1 < found.length ? found[i + 1].index : text.length;
-			TAGS_RE.lastIndex = text.lastIndexOf('"tags":[', end);
-			const tags = TAGS_RE.lastIndex > m.index ? TAGS_RE.exec(text) : null;
-			return tags === null ? { email_address: JSON.parse(m[1]) as string } : { email_address: JSON.parse(m[1]) as string, tags: JSON.parse(tags[1]) as string[] };
-		}),
-	};
+	const members: Array<{ email_address: string; tags?: string[] }> = [];
+	for (const m of body.toString('utf8').matchAll(MEMBER_PARTS_RE)) {
+		if (m[1] !== undefined) members.push({ email_address: JSON.parse(m[1]) as string });
+		else if (members.length > 0) members[members.length - 1].tags = JSON.parse(m[2]) as string[];
+	}
+	return { members };
 }
 
 interface Counters {
@@ -98,6 +93,7 @@ export function instantResponder(mergeFields: Array<{ tag: string; name: string;
 } {
 	const counters: Counters = { calls: 0, bytesSent: 0, responderCpuMs: 0, byEndpoint: {} };
 	const tags: Array<{ id: number; name: string; member_count: number; type: 'static' }> = [];
+	const tagByName = new Map<string, { id: number; name: string }>();
 	const fields = [
 		{ tag: 'FNAME', name: 'First Name', type: 'text', options: {} },
 		{ tag: 'LNAME', name: 'Last Name', type: 'text', options: {} },
@@ -155,6 +151,7 @@ export function instantResponder(mergeFields: Array<{ tag: string; name: string;
 			count('segments:create');
 			const tag = { id: 1000 + tags.length, name: String(body.name), member_count: 0, type: 'static' as const };
 			tags.push(tag);
+			tagByName.set(tag.name, { id: tag.id, name: tag.name });
 			answer = ok(tag);
 		} else if (method === 'POST' && /^\/lists\/[^/]+\/segments\/\d+$/.test(path)) {
 			count('segments:members');
@@ -175,7 +172,6 @@ export function instantResponder(mergeFields: Array<{ tag: string; name: string;
 			count('upsert');
 			const members = (body.members ?? []) as Array<{ email_address: string; status?: string; status_if_new?: string; tags?: string[] }>;
 			// Mailchimp applies the members' tags (names) and shows each member with its tags.
-			const tagByName = new Map(tags.map((t) => [t.name, { id: t.id, name: t.name }]));
 			const created = members.map((mm) => ({
 				id: '',
 				email_address: mm.email_address,

@@ -17,8 +17,6 @@ import http from 'http';
 import axios from 'axios';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { join } from 'path';
-
 import type { ExportSummary } from '../nodes/MailchimpSegmentExport/core/types';
 import { benchContext, fileItem } from './context';
 import { instantResponder, realHttp } from './http';
