@@ -118,9 +118,10 @@ export interface BehaviourOptions {
 	/** ['asSent'] How a member read answers an address: the parts sent, or 'allParts' (every part, addr2 '' and country 'US' when not sent). */
 	addressAnswer?: 'asSent' | 'allParts';
 	/**
-	 * ['apply'] What the batch upsert does with its members' `tags` (names; accepted by the API as
-	 * served, absent from the 3.0.81 definition): 'apply' to every member, 'newOnly' (to new
-	 * members only), or 'ignore'. The answer shows each member's tags as they are afterwards.
+	 * ['apply'] What the batch upsert does with its members' `tags` (names; absent from the 3.0.81
+	 * definition): 'apply' to every member (Mailchimp's release note of 2022-01-24), 'newOnly' (to
+	 * new members only, as before that note), or 'ignore'. The answer shows each member's tags as
+	 * they are afterwards.
 	 */
 	batchTags?: 'apply' | 'newOnly' | 'ignore';
 }
