@@ -115,15 +115,19 @@ class CsvParser implements PullParser<CsvRecord> {
 	private minPending = 0;
 
 	// Cached search results: `xAt` is the first match at or after pos when `xAt >= pos`;
-	// positions before `xScan` are known to hold no match after the last `xAt`.
+	// positions before `xScan` are known to hold no match after the last `xAt`. The quote and
+	// delimiter searches start at `xFrom`: splitLine may read a row again from its start (when
+	// the full reader needs more text), so those hold for a search from `xFrom` on only.
 	private nlAt = -1;
 	private nlScan = 0;
 	private crAt = -1;
 	private crScan = 0;
 	private qAt = -1;
 	private qScan = 0;
+	private qFrom = 0;
 	private dAt = -1;
 	private dScan = 0;
+	private dFrom = 0;
 
 	constructor(options: CsvReadOptions) {
 		const delimiter = options.delimiter ?? ',';
@@ -145,6 +149,7 @@ class CsvParser implements PullParser<CsvRecord> {
 			this.buf = text;
 			this.nlAt = this.crAt = this.qAt = this.dAt = -1;
 			this.nlScan = this.crScan = this.qScan = this.dScan = 0;
+			this.qFrom = this.dFrom = 0;
 		} else {
 			this.buf = (p === 0 ? this.buf : this.buf.slice(p)) + text;
 			this.nlAt -= p;
@@ -155,6 +160,8 @@ class CsvParser implements PullParser<CsvRecord> {
 			this.crScan = this.crScan > p ? this.crScan - p : 0;
 			this.qScan = this.qScan > p ? this.qScan - p : 0;
 			this.dScan = this.dScan > p ? this.dScan - p : 0;
+			this.qFrom -= p;
+			this.dFrom -= p;
 		}
 		this.pos = 0;
 	}
@@ -376,19 +383,23 @@ class CsvParser implements PullParser<CsvRecord> {
 		return i;
 	}
 
-	/** First delimiter at or after `from`; `from` never decreases between pushes. */
+	/** First delimiter at or after `from`. */
 	private findDelim(from: number): number {
-		if (this.dAt >= from) return this.dAt;
-		const i = this.buf.indexOf(this.delim, this.dScan > from ? this.dScan : from);
+		const known = from >= this.dFrom;
+		if (known && this.dAt >= from) return this.dAt;
+		const i = this.buf.indexOf(this.delim, known && this.dScan > from ? this.dScan : from);
+		this.dFrom = from;
 		this.dAt = i;
 		this.dScan = i === -1 ? this.buf.length : i + 1;
 		return i;
 	}
 
-	/** First quote at or after `from`; `from` never decreases between pushes. */
+	/** First quote at or after `from`. */
 	private findQuote(from: number): number {
-		if (this.qAt >= from) return this.qAt;
-		const i = this.buf.indexOf('"', this.qScan > from ? this.qScan : from);
+		const known = from >= this.qFrom;
+		if (known && this.qAt >= from) return this.qAt;
+		const i = this.buf.indexOf('"', known && this.qScan > from ? this.qScan : from);
+		this.qFrom = from;
 		this.qAt = i;
 		this.qScan = i === -1 ? this.buf.length : i + 1;
 		return i;
