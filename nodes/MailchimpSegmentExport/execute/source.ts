@@ -17,8 +17,9 @@ import type { FileFormat } from './parameters';
  * Bytes per chunk when reading a binary file from n8n's binary data store. Small enough that a
  * chunk's text is an ordinary object for V8 (a string over 128 KiB is a large object) and that a
  * chunk and its Buffer are mostly collected young: with 256 KiB chunks the dead ones piled up to
- * about 60 MB between full collections (bench, 1M rows: peak RSS 270-290 MB, with 64 KiB
- * 200-260 MB), for no CPU cost measurable here (16 KiB chunks did cost CPU).
+ * about 60 MB between full collections (bench, 1M rows: peak RSS about 275 MB, with 64 KiB about
+ * 200 MB). The CPU cost is within a shared machine's noise (perhaps 0.5 s of 19 s); 16 KiB
+ * chunks cost clearly more.
  */
 export const BINARY_CHUNK_SIZE = 64 * 1024;
 
