@@ -18,8 +18,8 @@ import type { FileFormat } from './parameters';
  * chunk's text is an ordinary object for V8 (a string over 128 KiB is a large object) and that a
  * chunk and its Buffer are mostly collected young: with 256 KiB chunks the dead ones piled up to
  * about 60 MB between full collections (bench, 1M rows: peak RSS about 275 MB, with 64 KiB about
- * 200 MB). The CPU cost is within a shared machine's noise (perhaps 0.5 s of 19 s); 16 KiB
- * chunks cost clearly more.
+ * 200 MB), for about 0.8 s more CPU (19.9 s instead of 19.1 s, medians of 8 to 12 runs on a
+ * shared machine); 16 KiB chunks cost clearly more.
  */
 export const BINARY_CHUNK_SIZE = 64 * 1024;
 
