@@ -173,7 +173,7 @@ function innerDecoder(encoding: FileEncoding): TextStreamDecoder {
 }
 
 /**
- * A strict decoder for `encoding`. The first bytes (the first chunk: n8n reads files 256 KiB at a
+ * A strict decoder for `encoding`. The first bytes (the first chunk: the node reads files 64 KiB at a
  * time) are checked against the choice: when they say the file is in another encoding, it is
  * refused (InputFileError `WRONG_ENCODING`, naming the likely encoding). A byte sequence
  * the encoding does not define later on throws InvalidTextError with a hint naming the likely
