@@ -9,7 +9,7 @@ import type { ChangesReport, ExportResult, ExportedCounts, RejectedRow, SegmentR
 
 /**
  * A copy of `text` that shares no memory with a larger string. The readers hand out field
- * values as slices of the text they decoded (256 KiB at a time): one slice kept for the whole
+ * values as slices of the text they decoded (a file chunk at a time): one slice kept for the whole
  * export (a rejected row's email) would keep its whole chunk in memory, and a few thousand of
  * them the whole file.
  */
