@@ -69,6 +69,47 @@ class Batch {
 	}
 }
 
+/**
+ * Finds a batch's members in Mailchimp's answer by email, each once. The answer lists them in
+ * the order sent, with the address as sent: the member after the last one found is tried first,
+ * and the lookup by lower-cased address is built only when that guess fails.
+ */
+class AnswerMatch {
+	private readonly taken: Uint8Array;
+	private byKey: Map<string, number> | undefined;
+	private guess = 0;
+
+	constructor(private readonly batch: Batch) {
+		this.taken = new Uint8Array(batch.size);
+	}
+
+	/** The member's position in the batch, or -1 (not in it, or found already). */
+	take(email: string | undefined): number {
+		if (email === undefined) return -1;
+		const { batch, taken } = this;
+		let i = this.guess;
+		if (i >= batch.size || taken[i] === 1 || batch.emails[i] !== email) {
+			if (this.byKey === undefined) {
+				this.byKey = new Map();
+				for (let j = 0; j < batch.size; j++) this.byKey.set(batch.keys[j], j);
+			}
+			const found = this.byKey.get(emailKey(email.trim()));
+			if (found === undefined || taken[found] === 1) return -1;
+			i = found;
+		}
+		taken[i] = 1;
+		this.guess = i + 1;
+		return i;
+	}
+
+	/** The members the answer did not mention. */
+	untaken(): number[] {
+		const out: number[] = [];
+		for (let i = 0; i < this.taken.length; i++) if (this.taken[i] === 0) out.push(i);
+		return out;
+	}
+}
+
 export class Sender {
 	private batch = new Batch();
 	private readonly tasks: Tasks;
@@ -172,23 +213,14 @@ export class Sender {
 	/** Matches Mailchimp's answer back to the batch's rows by lower-cased email. */
 	private upserted(batch: Batch, result: UpsertResult): Promise<void> | undefined {
 		const { report, index } = this.ctx;
-		const byKey = new Map<string, number>();
-		for (let i = 0; i < batch.size; i++) byKey.set(batch.keys[i], i);
-		const take = (email: string | undefined): number => {
-			if (email === undefined) return -1;
-			const key = emailKey(email.trim());
-			const i = byKey.get(key);
-			if (i === undefined) return -1;
-			byKey.delete(key);
-			return i;
-		};
+		const answer = new AnswerMatch(batch);
 		for (const member of result.new_members) {
-			const i = take(member.email_address);
+			const i = answer.take(member.email_address);
 			if (i < 0) continue;
 			this.exported(batch.ords[i], MemberState.Created, batch.emails[i], batch.keys[i], batch.held[i], member.tagIds);
 		}
 		for (const member of result.updated_members) {
-			const i = take(member.email_address);
+			const i = answer.take(member.email_address);
 			if (i < 0) continue;
 			if (member.status === 'archived') {
 				this.rejectMember(batch, i, absenceReason({ kind: 'absent', archived: true }), 'NOT_IN_AUDIENCE');
@@ -197,7 +229,7 @@ export class Sender {
 			this.exported(batch.ords[i], MemberState.Updated, batch.emails[i], batch.keys[i], batch.held[i], member.tagIds);
 		}
 		for (const error of result.errors) {
-			const i = take(error.email_address);
+			const i = answer.take(error.email_address);
 			if (i < 0) continue;
 			const ord = batch.ords[i];
 			index.state[ord] = MemberState.Rejected;
@@ -216,7 +248,8 @@ export class Sender {
 			);
 		}
 		// Nothing is silently dropped: a member the answer does not mention is looked up.
-		if (byKey.size > 0) return this.confirmByLookup(batch, [...byKey.values()]);
+		const unmentioned = answer.untaken();
+		if (unmentioned.length > 0) return this.confirmByLookup(batch, unmentioned);
 		return undefined;
 	}
 

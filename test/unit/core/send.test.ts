@@ -101,6 +101,25 @@ describe('Sender: upserts', () => {
 		checkInvariant(summary);
 	});
 
+	it('matches an answer in another order, in another case, with a member twice and one left out: each member once', async () => {
+		const shuffled = (call: ApiRequest) => {
+			const sentEmails = membersOf(call);
+			const upper = (i: number) => ({ email_address: `  ${sentEmails[i].toUpperCase()} `, tags: [] });
+			// New: 3, 0 (as sent), 2 upper-cased, 0 again; updated: 4; 1 left out.
+			const answer = { new_members: [{ email_address: sentEmails[3], tags: [] }, { email_address: sentEmails[0], tags: [] }, upper(2), { email_address: sentEmails[0], tags: [] }], updated_members: [{ email_address: sentEmails[4], status: 'subscribed', tags: [] }], errors: [] };
+			return { status: 200, body: answer };
+		};
+		const { summary, report, sent } = await send(
+			rowsOf(people(5)),
+			mailchimp({ [UPSERT]: shuffled, [lookup(email(1))]: { status: 200, body: { status: 'subscribed', tags: [] } } }),
+		);
+		expect(sent.filter((call) => call.method === 'GET').map((call) => call.path)).toEqual([lookup(email(1)).slice(4)]);
+		expect(report.rejected).toEqual([]);
+		expect(summary).toMatchObject({ exported: 5, created: 3, updated: 2, rejected: 0 });
+		expect(summary.segments.map((s) => s.added)).toEqual([5]);
+		checkInvariant(summary);
+	});
+
 	it('a row not found again in the second read, or changed, is rejected INPUT_CHANGED and not sent', async () => {
 		const first = people(3);
 		const second = [first[0], { ...first[1], segment: 'churn' }];
