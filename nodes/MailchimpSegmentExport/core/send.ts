@@ -14,7 +14,7 @@ import { RequestFailedError } from './errors';
 import { MemberState, type MemberIndex } from './plan';
 import { type MappedProfile, Outcome, type ProfileMapper, newMappedProfile } from './profile';
 import { type RejectCode, mailchimpCode, reasons } from './rejections';
-import type { Report } from './report';
+import { type Report, detach } from './report';
 import { forEachRow } from './rows';
 import type { Runner } from './runner';
 import type { AudienceSnapshot } from './snapshot';
@@ -165,10 +165,14 @@ export class Sender {
 				);
 				return;
 			}
+			// The email (and the key when it is the same text) are copied off the reader's chunk:
+			// kept until Mailchimp answers, a slice would keep its whole chunk alive that long.
+			const email = detach(mapped.email);
+			const memberKey = mapped.key === mapped.email ? email : mapped.key;
 			const held = this.ctx.audience === undefined ? -1 : this.ctx.audience.snapshot.find(key);
-			if (held >= 0 && this.unchanged(ord, held, mapped)) return undefined;
+			if (held >= 0 && this.unchanged(ord, held, mapped, email, memberKey)) return undefined;
 			index.state[ord] = MemberState.Queued;
-			this.batch.add(ord, mapped.key, held, this.members.build(mapped.email, mapped.values, this.tagNames(ord, held)));
+			this.batch.add(ord, memberKey, held, this.members.build(email, mapped.values, this.tagNames(ord, held)));
 			if (this.batch.size === MAX_BATCH) return this.flushBatch();
 			return undefined;
 		});
@@ -313,12 +317,12 @@ export class Sender {
 	 * A member the snapshot holds (`held`) with the values the node would send: unchanged, no
 	 * upsert; only the tags it lacks are queued. False when its values differ.
 	 */
-	private unchanged(ord: number, held: number, mapped: MappedProfile): boolean {
+	private unchanged(ord: number, held: number, mapped: MappedProfile, email: string, key: string): boolean {
 		const { snapshot, values } = this.ctx.audience!;
 		values.sent(mapped.values, this.valueHash);
 		if (!snapshot.sameValues(held, this.valueHash)) return false;
 		this.ctx.index.state[ord] = MemberState.Unchanged;
-		this.tags.add(ord, mapped.email, mapped.key, (segment) => snapshot.hasTag(held, segment), true);
+		this.tags.add(ord, email, key, (segment) => snapshot.hasTag(held, segment), true);
 		return true;
 	}
 
