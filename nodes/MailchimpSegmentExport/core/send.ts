@@ -8,7 +8,6 @@
 import { MAX_BATCH, type MemberUpsert, UpsertBatch, type UpsertResult, upsertMembers } from './client';
 import type { ValueHasher } from './changes';
 import { absenceReason, lookUpMembers } from './confirm';
-import { MemberBuilder } from './upsertMember';
 import { emailKey } from './email';
 import { RequestFailedError } from './errors';
 import { MemberState, type MemberIndex } from './plan';
@@ -22,6 +21,7 @@ import { TagQueue } from './tagQueue';
 import type { TagTarget } from './tags';
 import { Tasks } from './tasks';
 import type { ExportedCounts, ProfileSource } from './types';
+import { MemberBuilder } from './upsertMember';
 
 export type NewMemberStatus = MemberUpsert['status_if_new'];
 
@@ -214,7 +214,7 @@ export class Sender {
 		);
 	}
 
-	/** Matches Mailchimp's answer back to the batch's rows by lower-cased email. */
+	/** Matches Mailchimp's answer back to the batch's rows (AnswerMatch), each member once. */
 	private upserted(batch: Batch, result: UpsertResult): Promise<void> | undefined {
 		const { report, index } = this.ctx;
 		const answer = new AnswerMatch(batch);
