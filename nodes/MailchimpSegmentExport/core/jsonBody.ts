@@ -1,9 +1,10 @@
 // A request body serialised before it waits for its request. A batch of 500 members kept as
 // objects until Mailchimp answers lives long enough to be promoted to V8's old space, and the
 // HTTP client serialises it again; serialised when the batch is full, its objects die young.
-// The text is kept as UTF-8 bytes: a batch's JSON (about 110 KB) as a string would sit in V8's
-// large-object space once it outlives a scavenge, freed only by a full collection; as bytes
-// outside the heap, V8 counts it and collects sooner. The transport sends `jsonBytesOf(body)`
+// The text is kept as UTF-8 bytes: a batch's JSON (about 100 KB) as a string outlives a
+// scavenge and dies in V8's old space (in its large-object space once a name beyond Latin-1 makes
+// it two bytes a character), freed only by a full collection; as bytes outside the heap, V8
+// counts it and collects sooner. The transport sends `jsonBytesOf(body)`
 // as it is. The body's own enumerable properties read the text back, so that a transport (or a
 // test) that wants an object still gets one.
 

@@ -19,7 +19,6 @@ export type Converter = (value: unknown) => unknown;
 
 export const MAX_TEXT_LENGTH = 255;
 
-export const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const PHONE_RE = /^\+?[0-9()\-. /]*[0-9][0-9()\-. /]*(?:\s*(?:x|ext\.?|#)\s*\d{1,6})?$/i;
 const URL_RE = /^https?:\/\/[^\s/$.?#][^\s]*$/i;
 const ZIP_RE = /^\d{5}$/;
@@ -71,10 +70,11 @@ function hasControl(s: string): boolean {
 const EXACT_POWERS_OF_TEN = Array.from({ length: 16 }, (_, k) => 10 ** k);
 
 /**
- * The number a NUMBER_RE text stands for (Number's answer), NaN for any other text, without the
- * regex. An amount of at most 15 digits and no exponent is computed as digits / 10^decimals: both
- * are exact doubles, so the one rounded division gives Number's correctly rounded value (at a
- * fraction of its cost); other forms go to Number.
+ * The number a decimal text stands for (an optional sign, digits with an optional point, an
+ * optional exponent), as Number reads it; NaN for any other text. An amount of at most 15 digits
+ * and no exponent is computed as digits / 10^decimals: both are exact doubles, so the one rounded
+ * division gives Number's correctly rounded value (at a fraction of its cost); other forms go to
+ * Number.
  */
 export function parseDecimal(s: string): number {
 	const n = s.length;

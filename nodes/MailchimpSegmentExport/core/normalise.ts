@@ -5,7 +5,7 @@
 // format); anything else compares unequal, and the member is sent: a false "changed" costs one
 // upsert, a false "unchanged" would leave stale data in the audience.
 
-import { ADDRESS_KEYS, ISO_DATE_RE, NUMBER_RE, OMIT, compileDateFormat } from './mergeFields';
+import { ADDRESS_KEYS, ISO_DATE_RE, OMIT, compileDateFormat, parseDecimal } from './mergeFields';
 import type { MergeFieldDefinition } from './types';
 
 /** What a field compares as when the node sends nothing for it and Mailchimp holds nothing. */
@@ -20,7 +20,6 @@ export interface FieldNormaliser {
 	held(value: unknown): string;
 }
 
-
 const isNothing = (value: unknown): boolean => value === undefined || value === null || value === '';
 
 /** Exact text: what is sent must come back as it was. */
@@ -34,7 +33,10 @@ const number: FieldNormaliser = {
 	held(value) {
 		if (isNothing(value)) return EMPTY;
 		if (typeof value === 'number') return Number.isFinite(value) ? `n${String(value)}` : UNKNOWN;
-		if (typeof value === 'string' && value.length <= 64 && NUMBER_RE.test(value.trim())) return `n${String(Number(value.trim()))}`;
+		if (typeof value === 'string' && value.length <= 64) {
+			const n = parseDecimal(value.trim());
+			if (!Number.isNaN(n)) return `n${String(n)}`;
+		}
 		return UNKNOWN;
 	},
 };

@@ -1,6 +1,6 @@
-import type { ByteChunks } from './types';
 import type { ReadyRows } from '../core/types';
 import { type FileEncoding, type TextStreamDecoder, createDecoder } from './encoding';
+import type { ByteChunks } from './types';
 
 /** A synchronous, incremental parser fed with decoded text. */
 export interface PullParser<T> {
