@@ -46,12 +46,14 @@ export interface SendContext {
 
 /**
  * The batch being built: its members serialised into the request body as they come, and for
- * each member (by its position in the batch) what its answer is matched and reported with.
+ * each member (by its position in the batch) what its answer is matched and reported with. A
+ * batch lives until its answer, long enough for what it holds to be promoted to V8's old space
+ * and wait there for a full collection: it holds each email copied off the reader's chunk (a
+ * slice would keep the chunk) and not its lower-cased key, which the rare lookups recompute.
  */
 class Batch {
 	readonly body = new UpsertBatch();
 	readonly ords: number[] = [];
-	readonly keys: string[] = [];
 	readonly emails: string[] = [];
 	/** The member in the audience snapshot, or -1 (not listed, or no snapshot). */
 	readonly held: number[] = [];
@@ -60,10 +62,9 @@ class Batch {
 		return this.ords.length;
 	}
 
-	add(ord: number, key: string, held: number, member: MemberUpsert): void {
+	add(ord: number, held: number, member: MemberUpsert): void {
 		this.ords.push(ord);
-		this.keys.push(key);
-		this.emails.push(member.email_address);
+		this.emails.push(detach(member.email_address));
 		this.held.push(held);
 		this.body.add(member);
 	}
@@ -91,7 +92,7 @@ class AnswerMatch {
 		if (i >= batch.size || taken[i] === 1 || batch.emails[i] !== email) {
 			if (this.byKey === undefined) {
 				this.byKey = new Map();
-				for (let j = 0; j < batch.size; j++) this.byKey.set(batch.keys[j], j);
+				for (let j = 0; j < batch.size; j++) this.byKey.set(emailKey(batch.emails[j]), j);
 			}
 			const found = this.byKey.get(emailKey(email.trim()));
 			if (found === undefined || taken[found] === 1) return -1;
@@ -165,14 +166,10 @@ export class Sender {
 				);
 				return;
 			}
-			// The email (and the key when it is the same text) are copied off the reader's chunk:
-			// kept until Mailchimp answers, a slice would keep its whole chunk alive that long.
-			const email = detach(mapped.email);
-			const memberKey = mapped.key === mapped.email ? email : mapped.key;
 			const held = this.ctx.audience === undefined ? -1 : this.ctx.audience.snapshot.find(key);
-			if (held >= 0 && this.unchanged(ord, held, mapped, email, memberKey)) return undefined;
+			if (held >= 0 && this.unchanged(ord, held, mapped)) return undefined;
 			index.state[ord] = MemberState.Queued;
-			this.batch.add(ord, memberKey, held, this.members.build(email, mapped.values, this.tagNames(ord, held)));
+			this.batch.add(ord, held, this.members.build(mapped.email, mapped.values, this.tagNames(ord, held)));
 			if (this.batch.size === MAX_BATCH) return this.flushBatch();
 			return undefined;
 		});
@@ -197,7 +194,7 @@ export class Sender {
 			for (let i = 0; i < batch.size; i++) {
 				// With the audience read, a dry run can tell new members from existing ones.
 				const state = this.ctx.audience === undefined ? MemberState.WouldExport : batch.held[i] >= 0 ? MemberState.Updated : MemberState.Created;
-				this.exported(batch.ords[i], state, batch.emails[i], batch.keys[i], batch.held[i]);
+				this.exported(batch.ords[i], state, batch.emails[i], batch.held[i]);
 			}
 			return;
 		}
@@ -221,7 +218,7 @@ export class Sender {
 		for (const member of result.new_members) {
 			const i = answer.take(member.email_address);
 			if (i < 0) continue;
-			this.exported(batch.ords[i], MemberState.Created, batch.emails[i], batch.keys[i], batch.held[i], member.tagIds);
+			this.exported(batch.ords[i], MemberState.Created, batch.emails[i], batch.held[i], member.tagIds);
 		}
 		for (const member of result.updated_members) {
 			const i = answer.take(member.email_address);
@@ -230,7 +227,7 @@ export class Sender {
 				this.rejectMember(batch, i, absenceReason({ kind: 'absent', archived: true }), 'NOT_IN_AUDIENCE');
 				continue;
 			}
-			this.exported(batch.ords[i], MemberState.Updated, batch.emails[i], batch.keys[i], batch.held[i], member.tagIds);
+			this.exported(batch.ords[i], MemberState.Updated, batch.emails[i], batch.held[i], member.tagIds);
 		}
 		for (const error of result.errors) {
 			const i = answer.take(error.email_address);
@@ -287,7 +284,7 @@ export class Sender {
 		members.forEach((i, n) => {
 			const presence = found[n];
 			if (presence.kind === 'present') {
-				this.exported(batch.ords[i], MemberState.Updated, batch.emails[i], batch.keys[i], batch.held[i], presence.member.tagIds);
+				this.exported(batch.ords[i], MemberState.Updated, batch.emails[i], batch.held[i], presence.member.tagIds);
 				return;
 			}
 			if (presence.kind === 'unknown') this.ctx.report.partial = true;
@@ -317,12 +314,12 @@ export class Sender {
 	 * A member the snapshot holds (`held`) with the values the node would send: unchanged, no
 	 * upsert; only the tags it lacks are queued. False when its values differ.
 	 */
-	private unchanged(ord: number, held: number, mapped: MappedProfile, email: string, key: string): boolean {
+	private unchanged(ord: number, held: number, mapped: MappedProfile): boolean {
 		const { snapshot, values } = this.ctx.audience!;
 		values.sent(mapped.values, this.valueHash);
 		if (!snapshot.sameValues(held, this.valueHash)) return false;
 		this.ctx.index.state[ord] = MemberState.Unchanged;
-		this.tags.add(ord, email, key, (segment) => snapshot.hasTag(held, segment), true);
+		this.tags.add(ord, mapped.email, (segment) => snapshot.hasTag(held, segment), true);
 		return true;
 	}
 
@@ -331,7 +328,7 @@ export class Sender {
 	 * queued for its tags. `tagIds`: the tags Mailchimp's answer showed it with; without them, the
 	 * snapshot's (`held`), if any.
 	 */
-	private exported(ord: number, state: MemberState, email: string, key: string, held: number, tagIds?: readonly number[]): void {
+	private exported(ord: number, state: MemberState, email: string, held: number, tagIds?: readonly number[]): void {
 		this.ctx.index.state[ord] = state;
 		const { targets, audience } = this.ctx;
 		let has: ((segment: number) => boolean) | undefined;
@@ -345,7 +342,7 @@ export class Sender {
 		}
 		// Only Mailchimp's answer can show that the upsert's tags were taken.
 		const carried = tagIds === undefined ? undefined : (segment: number) => this.carries(segment, held);
-		this.tags.add(ord, email, key, has, audience !== undefined, carried);
+		this.tags.add(ord, email, has, audience !== undefined, carried);
 	}
 
 	/** Members accepted in pass 1 whose row was not found in pass 2. */

@@ -9,7 +9,7 @@ import { emailKey } from './email';
 import { RequestFailedError } from './errors';
 import { MemberState, type MemberIndex } from './plan';
 import { reasons } from './rejections';
-import type { Report } from './report';
+import { type Report, detach } from './report';
 import type { Runner } from './runner';
 import type { TagTarget } from './tags';
 import type { Tasks } from './tasks';
@@ -52,8 +52,11 @@ export class TagQueue {
 	 * ("Only Send Changes") the others are counted as already tagged and not sent again; without,
 	 * they are sent and told apart in the count.
 	 */
-	add(ord: number, email: string, key: string, has?: (segment: number) => boolean, skipHeld = false, carried?: (segment: number) => boolean): void {
+	add(ord: number, email: string, has?: (segment: number) => boolean, skipHeld = false, carried?: (segment: number) => boolean): void {
 		const segments = this.ctx.index.segmentsOf(ord, this.segmentScratch);
+		// Copied off the reader's chunk (it may wait here long) and keyed when first queued.
+		let queued: string | undefined;
+		let key = '';
 		for (let i = 0; i < segments.length; i++) {
 			const held = has !== undefined && has(segments[i]);
 			if (held && carried !== undefined && carried(segments[i])) {
@@ -64,8 +67,12 @@ export class TagQueue {
 				this.ctx.targets[segments[i]].alreadyTagged++;
 				continue;
 			}
+			if (queued === undefined) {
+				queued = detach(email);
+				key = emailKey(queued);
+			}
 			const buffer = this.buffers[segments[i]];
-			buffer.emails.push(email);
+			buffer.emails.push(queued);
 			buffer.keys.push(key);
 			buffer.ords.push(ord);
 			if (held) buffer.hadTag.add(key);
