@@ -1,6 +1,8 @@
 // One benchmark run in a process of its own, so that its peak RSS and CPU time are its own.
 // Started by run.ts with one JSON argument (WorkerTask); prints one line `BENCH_RESULT <json>`.
-// Runs the build in dist/: run `npm run build` first when starting it by hand.
+// Runs the build in dist/: run `npm run build` first when starting it by hand. run.ts runs it as
+// one JavaScript file bundled by esbuild (bench/out/worker.js), not through tsx, whose loader
+// would add about 30 MB to the peak RSS measured here.
 //
 //   sim      the node's real execute against the simulator (real sockets, its latency model)
 //   cpu      the node's real execute against the instant responder (no sockets, no latency):
@@ -9,8 +11,8 @@
 //   secondRun the same profiles exported twice, the second time with Only Send Changes (secondRun.ts)
 
 import { createHash } from 'crypto';
-import { readFileSync, writeFileSync } from 'fs';
-import { join } from 'path';
+import { existsSync, readFileSync, writeFileSync } from 'fs';
+import { dirname, join } from 'path';
 import { Session } from 'inspector';
 import { writeHeapSnapshot } from 'v8';
 import http from 'http';
@@ -24,9 +26,15 @@ import { makeItems, makeRow, SEGMENTS } from './profiles';
 import type { InputKind } from './result';
 import { checkAudience, editInMailchimp, fullBoundAt1Ms, inputChanges, itemsOf, secondRunCalls, type SecondRunResult } from './secondRun';
 
+/** The repository: the folder above this file's that holds package.json (run.ts runs a bundle of this file from bench/out/). */
+function repositoryRoot(dir: string): string {
+	const up = dirname(dir);
+	return existsSync(join(up, 'package.json')) || up === dir ? up : repositoryRoot(up);
+}
+
 // The node as n8n loads it: the build in dist/ (`npm run bench` builds first), not the TypeScript
 // sources through tsx, whose module wrappers add a call to every use of an imported name.
-const { MailchimpSegmentExport } = require(join(__dirname, '../dist/nodes/MailchimpSegmentExport/MailchimpSegmentExport.node.js')) as typeof import('../nodes/MailchimpSegmentExport/MailchimpSegmentExport.node');
+const { MailchimpSegmentExport } = require(join(repositoryRoot(__dirname), 'dist/nodes/MailchimpSegmentExport/MailchimpSegmentExport.node.js')) as typeof import('../nodes/MailchimpSegmentExport/MailchimpSegmentExport.node');
 
 export type WorkerTask =
 	| {
