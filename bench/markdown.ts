@@ -31,7 +31,7 @@ export function n8nMarkdown(runs: N8nRun[]): string {
 	];
 	for (const r of runs) {
 		rows.push(
-			`| ${r.case} | ${n(r.size)} | ${formatDuration(r.commandWallMs)} | ${r.exportNodeMs === undefined ? '' : formatDuration(r.exportNodeMs)} | ${r.lowerBoundMs === undefined ? '' : formatDuration(r.lowerBoundMs)} | ${n(r.peakRssMb)} MB | ${(r.cpuUserS + r.cpuSystemS).toFixed(1)} s |`,
+			`| ${r.case}${r.round ? `, round ${r.round + 1}` : ''} | ${n(r.size)} | ${formatDuration(r.commandWallMs)} | ${r.exportNodeMs === undefined ? '' : formatDuration(r.exportNodeMs)} | ${r.lowerBoundMs === undefined ? '' : formatDuration(r.lowerBoundMs)} | ${n(r.peakRssMb)} MB | ${(r.cpuUserS + r.cpuSystemS).toFixed(1)} s |`,
 		);
 	}
 	return rows.join('\n');

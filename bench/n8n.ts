@@ -1,4 +1,4 @@
-// `npm run bench:n8n -- [--n8n 1|2] [--binary-size 1000000] [--items-size 100000] [--scale 0.02] [--cases baseline,binary,items] [--auth apiKey|oAuth2]`
+// `npm run bench:n8n -- [--n8n 1|2] [--binary-size 1000000] [--items-size 100000] [--scale 0.02] [--cases baseline,binary,items] [--auth apiKey|oAuth2] [--repeat N]`
 //
 // The export through a real n8n (--n8n 2: 2.41.1 on Node 24, the default; --n8n 1: 1.123.50;
 // installed by the e2e harness into its cache folder),
@@ -14,6 +14,9 @@
 // Each runs as `n8n execute` under /usr/bin/time -v: wall time and the peak RSS of the n8n
 // process; the export node's own execution time comes from the run data n8n prints. The simulator
 // runs in a process of its own with the reference latency model, time-scaled like `npm run bench`.
+// `--repeat N` runs the cases N times, in turn (baseline, binary, items, baseline, ...): on a
+// shared machine one run's CPU time varies by several seconds, and the targets are judged on the
+// median of what each binary run adds to the baseline run before it.
 
 import { spawn } from 'child_process';
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'fs';
@@ -51,10 +54,12 @@ interface Args {
 	cases: Array<'baseline' | 'binary' | 'items'>;
 	/** The credential the export uses (n8n's helper signs OAuth2 requests differently). */
 	auth: 'apiKey' | 'oAuth2';
+	/** How many times each case runs. */
+	repeat: number;
 }
 
 function parseArgs(argv: string[]): Args {
-	const args: Args = { line: DEFAULT_LINE, binarySize: 1_000_000, itemsSize: 100_000, scale: 0.02, seed: 42, cases: ['baseline', 'binary', 'items'], auth: 'apiKey' };
+	const args: Args = { line: DEFAULT_LINE, binarySize: 1_000_000, itemsSize: 100_000, scale: 0.02, seed: 42, cases: ['baseline', 'binary', 'items'], auth: 'apiKey', repeat: 1 };
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split('=', 2);
 		const value = (): string => inline ?? argv[++i];
@@ -66,6 +71,7 @@ function parseArgs(argv: string[]): Args {
 		else if (flag === '--tarball') args.tarball = resolve(value());
 		else if (flag === '--json') args.json = resolve(value());
 		else if (flag === '--cases') args.cases = value().split(',') as Args['cases'];
+		else if (flag === '--repeat') args.repeat = Number(value());
 		else if (flag === '--auth') {
 			const auth = value();
 			if (auth !== 'apiKey' && auth !== 'oAuth2') throw new Error(`--auth must be apiKey or oAuth2, not ${auth}`);
@@ -73,6 +79,7 @@ function parseArgs(argv: string[]): Args {
 		}
 		else throw new Error(`Unknown argument ${argv[i]}`);
 	}
+	if (!Number.isInteger(args.repeat) || args.repeat < 1) throw new Error(`--repeat must be a whole number of at least 1, not ${args.repeat}`);
 	return args;
 }
 
@@ -95,6 +102,8 @@ export interface N8nRun {
 	ratio?: number;
 	summary?: ExportSummary;
 	loadAvg: number;
+	/** Which of the `--repeat` rounds it ran in, from 0. */
+	round?: number;
 	/**
 	 * The signal that killed n8n after it printed a complete, successful run (n8n 2.41.1 on Node 24
 	 * sometimes dies of SIGSEGV while exiting: test/e2e/README.md). The figures still hold: the
@@ -247,12 +256,13 @@ async function main(): Promise<void> {
 			},
 		];
 
-		for (const c of cases) {
+		const rounds = Array.from({ length: args.repeat }, (_, round) => round);
+		for (const [round, c] of rounds.flatMap((r) => cases.map((k) => [r, k] as const))) {
 			if (!args.cases.includes(c.kind) || (c.kind !== 'baseline' && c.size <= 0)) continue;
 			const wf = chain(`bench ${c.kind} ${c.size}`, await c.nodes());
 			await home.importWorkflows([wf]);
 			const loadAvg = loadavg()[0];
-			log(`  running ${c.kind} ${c.size} (load ${loadAvg.toFixed(2)}) ...`);
+			log(`  running ${c.kind} ${c.size}${args.repeat > 1 ? `, round ${round + 1} of ${args.repeat}` : ''} (load ${loadAvg.toFixed(2)}) ...`);
 			const stdoutFile = join(home.root, `execute-${c.kind}.out`);
 			const r = await timeV(install.node, [...nodeFlags(), install.bin, 'execute', `--id=${wf.id}`, '--rawOutput'], await home.processEnv({ N8N_LOG_LEVEL: 'info' }), home.root, 60 * 60_000, stdoutFile);
 			if (!process.env.BENCH_KEEP) rmSync(stdoutFile, { force: true });
@@ -274,6 +284,7 @@ async function main(): Promise<void> {
 				cpuUserS: r.userS,
 				cpuSystemS: r.systemS,
 				loadAvg,
+				round,
 			};
 			if (r.signal !== undefined) result.exitSignal = r.signal;
 			if (summary) {

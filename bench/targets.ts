@@ -26,18 +26,46 @@ export function benchTargets(results: readonly BenchResult[]): TargetCheck[] {
 	];
 }
 
-/** `npm run bench:n8n`: what the file export adds to n8n's baseline (a Manual Trigger alone). */
+/** The middle value (the mean of the two middle ones for an even count). */
+function median(values: readonly number[]): number {
+	const v = [...values].sort((a, b) => a - b);
+	const m = Math.floor(v.length / 2);
+	return v.length % 2 === 1 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+/** `+12.3 s`, or with several rounds `+12.3 s (median of 3: +11.0 to +14.2)`. */
+function added(values: readonly number[], format: (v: number) => string): string {
+	const text = (v: number): string => `+${format(v)}`;
+	if (values.length === 1) return text(values[0]);
+	return `${text(median(values))} (median of ${values.length}: ${text(Math.min(...values))} to ${text(Math.max(...values))})`;
+}
+
+/**
+ * `npm run bench:n8n`: what the file export adds to n8n's baseline (a Manual Trigger alone), each
+ * 1,000,000-profile run against the baseline run of its round (`--repeat`); the median decides.
+ */
 export function n8nTargets(runs: readonly N8nRun[]): TargetCheck[] {
-	const base = runs.find((r) => r.case === 'baseline');
-	const run = runs.find((r) => r.case === 'binary' && r.size === TARGET_SIZE);
-	if (base === undefined || run === undefined) return [];
-	const addedRss = run.peakRssMb - base.peakRssMb;
-	const addedCpu = run.cpuUserS + run.cpuSystemS - (base.cpuUserS + base.cpuSystemS);
-	const counted = run.summary === undefined ? 0 : run.summary.exported + run.summary.rejected + Object.values(run.summary.skipped).reduce((a, b) => a + b, 0);
+	const cpu = (r: N8nRun): number => r.cpuUserS + r.cpuSystemS;
+	const pairs = runs
+		.filter((r) => r.case === 'binary' && r.size === TARGET_SIZE)
+		.map((run) => ({ run, base: runs.find((b) => b.case === 'baseline' && (b.round ?? 0) === (run.round ?? 0)) }))
+		.filter((p): p is { run: N8nRun; base: N8nRun } => p.base !== undefined);
+	if (pairs.length === 0) return [];
+	const addedRss = pairs.map((p) => p.run.peakRssMb - p.base.peakRssMb);
+	const addedCpu = pairs.map((p) => cpu(p.run) - cpu(p.base));
+	const counts = pairs.map(({ run }) => ({
+		counted: run.summary === undefined ? 0 : run.summary.exported + run.summary.rejected + Object.values(run.summary.skipped).reduce((a, b) => a + b, 0),
+		profilesIn: run.summary?.profilesIn ?? 0,
+	}));
+	const allAddUp = pairs.every(({ run }, i) => run.summary !== undefined && counts[i].counted === run.summary.profilesIn);
 	return [
-		{ target: "adds at most 100 MB to n8n's peak RSS", measured: `+${n(addedRss)} MB`, met: addedRss <= 100 },
-		{ target: 'adds at most 20 s of CPU', measured: `+${addedCpu.toFixed(1)} s`, met: addedCpu <= 20 },
-		{ target: "the Summary's counts add up", measured: `${n(counted)} of ${n(run.summary?.profilesIn ?? 0)}`, met: run.summary !== undefined && counted === run.summary.profilesIn },
+		{ target: "adds at most 100 MB to n8n's peak RSS", measured: added(addedRss, (v) => `${n(v)} MB`), met: median(addedRss) <= 100 },
+		{ target: 'adds at most 20 s of CPU', measured: added(addedCpu, (v) => `${v.toFixed(1)} s`), met: median(addedCpu) <= 20 },
+		{
+			target: "the Summary's counts add up",
+			measured: pairs.length === 1 ? `${n(counts[0].counted)} of ${n(counts[0].profilesIn)}` : `${n(counts[0].counted)} of ${n(counts[0].profilesIn)} in ${allAddUp ? 'each' : 'not every one'} of ${pairs.length} runs`,
+			met: allAddUp,
+		},
 	];
 }
 
