@@ -24,14 +24,22 @@ export function resultsMarkdown(results: BenchResult[]): string {
 	return rows.join('\n');
 }
 
+/** Where n8n ran: its memory cgroup and Node.js flags (`--memory-limit`, BENCH_N8N_NODE_FLAGS), or ''. */
+function memoryOf(r: N8nRun): string {
+	const limit = r.memoryLimitMb === undefined ? [] : [`${r.memoryLimitMb} MiB`];
+	return [...limit, ...(r.nodeFlags === undefined ? [] : [`\`${r.nodeFlags}\``])].join(', ');
+}
+
 export function n8nMarkdown(runs: N8nRun[]): string {
+	const memory = runs.some((r) => memoryOf(r) !== '');
 	const rows = [
-		'| case | profiles | `n8n execute` wall | export node | lower bound | peak RSS of n8n | CPU (user + sys) |',
-		'|---|---:|---:|---:|---:|---:|---:|',
+		`| case | profiles |${memory ? ' memory |' : ''} \`n8n execute\` wall | export node | lower bound | peak RSS of n8n | CPU (user + sys) |`,
+		`|---|---:|${memory ? '---|' : ''}---:|---:|---:|---:|---:|`,
 	];
 	for (const r of runs) {
+		const killed = (r.oomKills ?? 0) > 0;
 		rows.push(
-			`| ${r.case}${r.round ? `, round ${r.round + 1}` : ''} | ${n(r.size)} | ${formatDuration(r.commandWallMs)} | ${r.exportNodeMs === undefined ? '' : formatDuration(r.exportNodeMs)} | ${r.lowerBoundMs === undefined ? '' : formatDuration(r.lowerBoundMs)} | ${n(r.peakRssMb)} MB | ${(r.cpuUserS + r.cpuSystemS).toFixed(1)} s |`,
+			`| ${r.case}${r.round ? `, round ${r.round + 1}` : ''} | ${n(r.size)} |${memory ? ` ${memoryOf(r)} |` : ''} ${formatDuration(r.commandWallMs)} | ${r.exportNodeMs === undefined ? '' : formatDuration(r.exportNodeMs)} | ${r.lowerBoundMs === undefined ? '' : formatDuration(r.lowerBoundMs)} | ${killed ? '**killed by the OOM killer**' : `${n(r.peakRssMb)} MB`} | ${killed ? '' : `${(r.cpuUserS + r.cpuSystemS).toFixed(1)} s`} |`,
 		);
 	}
 	return rows.join('\n');

@@ -1,4 +1,4 @@
-// `npm run bench:n8n -- [--n8n 1|2] [--binary-size 1000000] [--items-size 100000] [--scale 0.02] [--cases baseline,binary,items] [--auth apiKey|oAuth2] [--repeat N]`
+// `npm run bench:n8n -- [--n8n 1|2] [--binary-size 1000000] [--items-size 100000] [--scale 0.02] [--cases baseline,binary,items] [--auth apiKey|oAuth2] [--repeat N] [--memory-limit MiB]`
 //
 // The export through a real n8n (--n8n 2: 2.41.1 on Node 24, the default; --n8n 1: 1.123.50;
 // installed by the e2e harness into its cache folder),
@@ -16,7 +16,9 @@
 // runs in a process of its own with the reference latency model, time-scaled like `npm run bench`.
 // `--repeat N` runs the cases N times, in turn (baseline, binary, items, baseline, ...): on a
 // shared machine one run's CPU time varies by several seconds, and the targets are judged on the
-// median of what each binary run adds to the baseline run before it.
+// median of what each binary run adds to the baseline run before it. `--memory-limit 320` runs
+// each n8n inside a memory cgroup of that size (bench/cgroup.ts), as n8n Cloud's Starter plan
+// runs an instance: whether the export finishes there, and the cgroup's peak.
 
 import { spawn } from 'child_process';
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'fs';
@@ -24,6 +26,7 @@ import { loadavg } from 'os';
 import { join, resolve } from 'path';
 import axios from 'axios';
 
+import { memoryCage } from './cgroup';
 import { buildAndPack } from '../test/e2e/harness/context';
 import { ensureN8n } from '../test/e2e/harness/install';
 import { DEFAULT_LINE, parseLine, type N8nLine } from '../test/e2e/harness/lines';
@@ -56,6 +59,8 @@ interface Args {
 	auth: 'apiKey' | 'oAuth2';
 	/** How many times each case runs. */
 	repeat: number;
+	/** Run n8n in a memory cgroup of this many MiB. */
+	memoryLimitMb?: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -72,6 +77,7 @@ function parseArgs(argv: string[]): Args {
 		else if (flag === '--json') args.json = resolve(value());
 		else if (flag === '--cases') args.cases = value().split(',') as Args['cases'];
 		else if (flag === '--repeat') args.repeat = Number(value());
+		else if (flag === '--memory-limit') args.memoryLimitMb = Number(value());
 		else if (flag === '--auth') {
 			const auth = value();
 			if (auth !== 'apiKey' && auth !== 'oAuth2') throw new Error(`--auth must be apiKey or oAuth2, not ${auth}`);
@@ -80,6 +86,7 @@ function parseArgs(argv: string[]): Args {
 		else throw new Error(`Unknown argument ${argv[i]}`);
 	}
 	if (!Number.isInteger(args.repeat) || args.repeat < 1) throw new Error(`--repeat must be a whole number of at least 1, not ${args.repeat}`);
+	if (args.memoryLimitMb !== undefined && !(args.memoryLimitMb >= 64)) throw new Error(`--memory-limit must be a number of MiB, at least 64, not ${args.memoryLimitMb}`);
 	return args;
 }
 
@@ -110,6 +117,12 @@ export interface N8nRun {
 	 * workflow had finished, and the kernel's accounting covers the process up to its death.
 	 */
 	exitSignal?: number;
+	/** `--memory-limit`: the cgroup's limit, its peak (RSS, page cache and kernel memory) and the processes the OOM killer killed. */
+	memoryLimitMb?: number;
+	cgroupPeakMb?: number;
+	oomKills?: number;
+	/** BENCH_N8N_NODE_FLAGS, when set (a heap size, a profiler). */
+	nodeFlags?: string;
 }
 
 interface TimeV {
@@ -128,11 +141,19 @@ interface TimeV {
  * Runs the command under /usr/bin/time -v and parses its report. Its stdout goes to a file, not a
  * pipe: n8n exits right after printing the run, and a large run printed to a pipe is cut short.
  */
-function timeV(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, timeoutMs: number, stdoutFile: string): Promise<TimeV> {
+function timeV(
+	cmd: string,
+	args: string[],
+	env: NodeJS.ProcessEnv,
+	cwd: string,
+	timeoutMs: number,
+	stdoutFile: string,
+	wrap: (cmd: string, args: string[]) => [string, string[]] = (c, a) => [c, a],
+): Promise<TimeV> {
 	return new Promise((ok, fail) => {
 		const t0 = Date.now();
 		const outFd = openSync(stdoutFile, 'w');
-		const child = spawn('/usr/bin/time', ['-v', cmd, ...args], { env, cwd, stdio: ['ignore', outFd, 'pipe'] });
+		const child = spawn(...wrap('/usr/bin/time', ['-v', cmd, ...args]), { env, cwd, stdio: ['ignore', outFd, 'pipe'] });
 		closeSync(outFd);
 		let err = '';
 		child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
@@ -186,7 +207,7 @@ function exportSummary(run: unknown, nodeName: string): ExportSummary | undefine
 async function main(): Promise<void> {
 	const args = parseArgs(process.argv.slice(2));
 	const log = (s: string): void => console.log(s);
-	log(`bench:n8n: binary ${args.binarySize}, items ${args.itemsSize}, scale ${args.scale}, ${args.auth}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+	log(`bench:n8n: binary ${args.binarySize}, items ${args.itemsSize}, scale ${args.scale}, ${args.auth}${args.memoryLimitMb === undefined ? '' : `, in ${args.memoryLimitMb} MiB`}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
 	const install = ensureN8n({ line: args.line, log: (l) => log(`  [install] ${l}`) });
 	const json = args.json ?? join(BENCH, args.line === 1 ? 'results-n8n.json' : 'results-n8n2.json');
@@ -264,8 +285,20 @@ async function main(): Promise<void> {
 			const loadAvg = loadavg()[0];
 			log(`  running ${c.kind} ${c.size}${args.repeat > 1 ? `, round ${round + 1} of ${args.repeat}` : ''} (load ${loadAvg.toFixed(2)}) ...`);
 			const stdoutFile = join(home.root, `execute-${c.kind}.out`);
-			const r = await timeV(install.node, [...nodeFlags(), install.bin, 'execute', `--id=${wf.id}`, '--rawOutput'], await home.processEnv({ N8N_LOG_LEVEL: 'info' }), home.root, 60 * 60_000, stdoutFile);
+			const cage = args.memoryLimitMb === undefined ? undefined : memoryCage(args.memoryLimitMb);
+			const env = await home.processEnv({ N8N_LOG_LEVEL: 'info' });
+			const r = await timeV(install.node, [...nodeFlags(), install.bin, 'execute', `--id=${wf.id}`, '--rawOutput'], env, home.root, 60 * 60_000, stdoutFile, cage?.wrap);
+			const caged = {
+				...(cage === undefined ? {} : { memoryLimitMb: cage.limitMb, cgroupPeakMb: cage.peakMb(), oomKills: cage.oomKills() }),
+				...(nodeFlags().length > 0 ? { nodeFlags: nodeFlags().join(' ') } : {}),
+			};
+			await cage?.dispose();
 			if (!process.env.BENCH_KEEP) rmSync(stdoutFile, { force: true });
+			if (caged.oomKills !== undefined && caged.oomKills > 0) {
+				results.push({ case: c.kind, size: c.size, scale: args.scale, auth: args.auth, commandWallMs: r.wallMs, nodeMs: {}, peakRssMb: r.peakRssMb, cpuUserS: r.userS, cpuSystemS: r.systemS, loadAvg, round, ...caged });
+				log(`  ${c.kind} ${c.size}: KILLED by the kernel's OOM killer at the ${caged.memoryLimitMb} MiB limit after ${formatDuration(r.wallMs)} (peak RSS ${Math.round(r.peakRssMb)} MB)`);
+				continue;
+			}
 			const run = parseRunJson(r.stdout) ?? parseRunJson(r.stderr);
 			const error = (run as { data?: { resultData?: { error?: { message?: string } } } })?.data?.resultData?.error;
 			const nodeMs = nodeTimes(run);
@@ -285,6 +318,7 @@ async function main(): Promise<void> {
 				cpuSystemS: r.systemS,
 				loadAvg,
 				round,
+				...caged,
 			};
 			if (r.signal !== undefined) result.exitSignal = r.signal;
 			if (summary) {
@@ -299,6 +333,7 @@ async function main(): Promise<void> {
 				`  ${c.kind} ${c.size}: n8n execute ${formatDuration(r.wallMs)}, peak RSS ${Math.round(r.peakRssMb)} MB, CPU ${(r.userS + r.systemS).toFixed(1)} s; nodes ${Object.entries(nodeMs)
 					.map(([k, v]) => `${k} ${formatDuration(v)}`)
 					.join(', ')}` +
+					(caged.cgroupPeakMb !== undefined ? `; cgroup peak ${Math.round(caged.cgroupPeakMb)} of ${caged.memoryLimitMb} MiB (page cache included)` : '') +
 					(r.signal !== undefined ? `; CRASHED AT EXIT (signal ${r.signal}) after a complete, successful run` : '') +
 					(summary ? `; in ${summary.profilesIn}, exported ${summary.exported}, rejected ${summary.rejected}, calls ${summary.apiCalls}, retries ${summary.retries}, bound ${formatDuration(result.lowerBoundMs!)}` : ''),
 			);

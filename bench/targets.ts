@@ -58,7 +58,20 @@ export function n8nTargets(runs: readonly N8nRun[]): TargetCheck[] {
 		profilesIn: run.summary?.profilesIn ?? 0,
 	}));
 	const allAddUp = pairs.every(({ run }, i) => run.summary !== undefined && counts[i].counted === run.summary.profilesIn);
+	const limit = pairs[0].run.memoryLimitMb;
+	const killed = pairs.filter(({ run }) => (run.oomKills ?? 0) > 0).length;
+	const inside: TargetCheck[] =
+		limit === undefined
+			? []
+			: [
+					{
+						target: `finishes inside ${limit} MiB (a memory cgroup${pairs[0].run.nodeFlags ? `, n8n run with ${pairs[0].run.nodeFlags}` : ''})`,
+						measured: killed === 0 ? `yes, ${pairs.length} of ${pairs.length}` : `killed by the OOM killer in ${killed} of ${pairs.length}`,
+						met: killed === 0,
+					},
+				];
 	return [
+		...inside,
 		{ target: "adds at most 100 MB to n8n's peak RSS", measured: added(addedRss, (v) => `${n(v)} MB`), met: median(addedRss) <= 100 },
 		{ target: 'adds at most 20 s of CPU', measured: added(addedCpu, (v) => `${v.toFixed(1)} s`), met: median(addedCpu) <= 20 },
 		{
