@@ -91,11 +91,13 @@ export async function readAudience(ctx: ReadContext): Promise<AudienceRead> {
 		for (const m of members) {
 			if (m.status === 'archived') continue;
 			const key = emailKey(m.email.trim());
-			segments.length = 0;
+			// Overwritten and cut to length: `length = 0` would make V8 drop the list's storage.
+			let n = 0;
 			for (const id of m.tagIds) {
 				const s = segmentOfTag.get(id);
-				if (s !== undefined) segments.push(s);
+				if (s !== undefined) segments[n++] = s;
 			}
+			segments.length = n;
 			values.held(m.mergeFields, hash);
 			snapshot.add(key, hash, segments);
 			if (leavers === undefined || segments.length === 0) continue;

@@ -225,13 +225,17 @@ export class MemberIndex {
 		return this.extraSegments.get(ord)?.includes(segment) === true;
 	}
 
-	/** The member's segment ids (united over its occurrences) into `out`. */
+	/**
+	 * The member's segment ids (united over its occurrences) into `out`, overwritten in place and
+	 * cut to length (`length = 0` would make V8 drop the list's storage on every call).
+	 */
 	segmentsOf(ord: number, out: number[]): number[] {
-		out.length = 0;
+		let n = 0;
 		let bits = this.segmentBits[ord];
-		for (let s = 0; bits !== 0; s++, bits >>>= 1) if ((bits & 1) !== 0) out.push(s);
+		for (let s = 0; bits !== 0; s++, bits >>>= 1) if ((bits & 1) !== 0) out[n++] = s;
 		const extra = this.extraSegments.get(ord);
-		if (extra !== undefined) for (const s of extra) out.push(s);
+		if (extra !== undefined) for (const s of extra) out[n++] = s;
+		out.length = n;
 		return out;
 	}
 

@@ -97,6 +97,8 @@ export class ProfileMapper {
 	private readonly segmentIds = new Map<string, number>();
 	/** Segment cells as read (untrimmed), read already without a rejection, with their ids. */
 	private readonly cellIds = new Map<string, readonly number[]>();
+	/** How many of out.segments belong to the row being read (readSegments). */
+	private segmentCount = 0;
 	readonly segments: SegmentRegistry;
 	private readonly email: FieldPath;
 	private readonly consent: FieldPath | undefined;
@@ -162,12 +164,21 @@ export class ProfileMapper {
 		return Outcome.Rejected;
 	}
 
-	/** Reads the row's segment ids into out.segments; false (with a rejection) when unusable. */
+	/**
+	 * Reads the row's segment ids into out.segments; false (with a rejection) when unusable. The
+	 * list is overwritten in place and then cut to length: emptied with `length = 0`, V8 would
+	 * drop its storage and allocate a new one for every row.
+	 */
 	private readSegments(data: unknown, out: MappedProfile): boolean {
-		const segs = out.segments;
-		segs.length = 0;
+		this.segmentCount = 0;
+		const read = this.readSegmentIds(data, out);
+		out.segments.length = this.segmentCount;
+		return read;
+	}
+
+	private readSegmentIds(data: unknown, out: MappedProfile): boolean {
 		if (this.segmentField === undefined) {
-			if (this.fixedSegment >= 0) segs.push(this.fixedSegment);
+			if (this.fixedSegment >= 0) this.keepSegment(this.fixedSegment, out);
 			return true;
 		}
 		const value = this.segmentField.read(data);
@@ -190,10 +201,9 @@ export class ProfileMapper {
 	 * registry already: the ids are the same).
 	 */
 	private readCell(value: string, out: MappedProfile): boolean {
-		const segs = out.segments;
 		const known = this.cellIds.get(value);
 		if (known !== undefined) {
-			for (let i = 0; i < known.length; i++) segs.push(known[i]);
+			for (let i = 0; i < known.length; i++) this.keepSegment(known[i], out);
 			return true;
 		}
 		// A CSV cell can only carry several segments as text; names cannot hold commas anyway,
@@ -203,7 +213,7 @@ export class ProfileMapper {
 			for (let i = 0; i < names.length; i++) if (!this.addSegment(names[i], out)) return false;
 		} else if (!this.addSegment(value, out)) return false;
 		if (this.cellIds.size < SEGMENT_CELLS_REMEMBERED && value.length <= SEGMENT_CELL_REMEMBERED_LENGTH) {
-			this.cellIds.set(detach(value), segs.slice());
+			this.cellIds.set(detach(value), out.segments.slice(0, this.segmentCount));
 		}
 		return true;
 	}
@@ -226,8 +236,15 @@ export class ProfileMapper {
 			id = this.segments.idOf(name);
 			if (this.segmentIds.size < SEGMENT_NAMES_REMEMBERED) this.segmentIds.set(detach(name), id);
 		}
-		if (id >= 0 && !out.segments.includes(id)) out.segments.push(id);
+		if (id >= 0) this.keepSegment(id, out);
 		return true;
+	}
+
+	/** Adds a segment id to the ids read so far (the first `segmentCount` of out.segments), once. */
+	private keepSegment(id: number, out: MappedProfile): void {
+		const segs = out.segments;
+		for (let i = 0; i < this.segmentCount; i++) if (segs[i] === id) return;
+		segs[this.segmentCount++] = id;
 	}
 
 	/**

@@ -117,9 +117,19 @@ export class Sender {
 	private readonly tags: TagQueue;
 	private readonly valueHash = new Uint32Array(2);
 	private readonly segmentScratch: number[] = [];
-	/** The lists of tag names upserts carry, by their segments' ids. */
-	private readonly tagLists = new Map<string, string[]>();
+	/** The lists of tag names upserts carry, by their segments' ids (as bits, or as text for ids above 30). */
+	private readonly tagLists = new Map<number | string, string[]>();
 	private readonly members: MemberBuilder;
+	// What the tag queue asks about the member being handed to it (TagQueue.add calls these at
+	// once and keeps none): made once here rather than as closures per member.
+	private heldNow = -1;
+	private tagIdsNow: readonly number[] = [];
+	private readonly hasInAnswer = (segment: number): boolean => {
+		const tagId = this.ctx.targets[segment].tagId;
+		return tagId !== null && this.tagIdsNow.includes(tagId);
+	};
+	private readonly hasInSnapshot = (segment: number): boolean => this.ctx.audience!.snapshot.hasTag(this.heldNow, segment);
+	private readonly carriedByUpsert = (segment: number): boolean => this.carries(segment, this.heldNow);
 
 	constructor(private readonly ctx: SendContext) {
 		this.tasks = new Tasks(ctx.runner);
@@ -260,9 +270,17 @@ export class Sender {
 	 */
 	private tagNames(ord: number, held: number): string[] | undefined {
 		const segments = this.ctx.index.segmentsOf(ord, this.segmentScratch);
-		let key = '';
-		for (let i = 0; i < segments.length; i++) if (this.carries(segments[i], held)) key += `${segments[i]},`;
-		if (key === '') return undefined;
+		// A number for the common sets, so that finding the list makes no string per member.
+		let bits = 0;
+		let wide = '';
+		for (let i = 0; i < segments.length; i++) {
+			const segment = segments[i];
+			if (!this.carries(segment, held)) continue;
+			if (segment < 31) bits |= 1 << segment;
+			else wide += `${segment},`;
+		}
+		if (bits === 0 && wide === '') return undefined;
+		const key = wide === '' ? bits : `${bits}:${wide}`;
 		let names = this.tagLists.get(key);
 		if (names === undefined) {
 			names = [];
@@ -319,7 +337,8 @@ export class Sender {
 		values.sent(mapped.values, this.valueHash);
 		if (!snapshot.sameValues(held, this.valueHash)) return false;
 		this.ctx.index.state[ord] = MemberState.Unchanged;
-		this.tags.add(ord, mapped.email, (segment) => snapshot.hasTag(held, segment), true);
+		this.heldNow = held;
+		this.tags.add(ord, mapped.email, this.hasInSnapshot, true);
 		return true;
 	}
 
@@ -330,19 +349,17 @@ export class Sender {
 	 */
 	private exported(ord: number, state: MemberState, email: string, held: number, tagIds?: readonly number[]): void {
 		this.ctx.index.state[ord] = state;
-		const { targets, audience } = this.ctx;
+		const { audience } = this.ctx;
+		this.heldNow = held;
 		let has: ((segment: number) => boolean) | undefined;
 		if (tagIds !== undefined) {
-			has = (segment) => {
-				const tagId = targets[segment].tagId;
-				return tagId !== null && tagIds.includes(tagId);
-			};
+			this.tagIdsNow = tagIds;
+			has = this.hasInAnswer;
 		} else if (audience !== undefined && held >= 0) {
-			has = (segment) => audience.snapshot.hasTag(held, segment);
+			has = this.hasInSnapshot;
 		}
 		// Only Mailchimp's answer can show that the upsert's tags were taken.
-		const carried = tagIds === undefined ? undefined : (segment: number) => this.carries(segment, held);
-		this.tags.add(ord, email, has, audience !== undefined, carried);
+		this.tags.add(ord, email, has, audience !== undefined, tagIds === undefined ? undefined : this.carriedByUpsert);
 	}
 
 	/** Members accepted in pass 1 whose row was not found in pass 2. */

@@ -50,7 +50,7 @@ export class TagQueue {
 	 * Queues an exported member for each of its segments' tags. `has` says which tags Mailchimp
 	 * showed it with: those its upsert carried (`carried`) are tagged by it; with `skipHeld`
 	 * ("Only Send Changes") the others are counted as already tagged and not sent again; without,
-	 * they are sent and told apart in the count.
+	 * they are sent and told apart in the count. Both are asked here and not kept.
 	 */
 	add(ord: number, email: string, has?: (segment: number) => boolean, skipHeld = false, carried?: (segment: number) => boolean): void {
 		const segments = this.ctx.index.segmentsOf(ord, this.segmentScratch);

@@ -30,6 +30,16 @@ describe('buildPlan', () => {
 		expect(report.rejected).toEqual([]);
 	});
 
+	it("writes a member's segments into a reused list exactly, a shorter list after a longer one included", async () => {
+		const { index, mapper } = await plan(rowsOf([person(1, ['vip', 'churn']), person(2, 'churn'), person(3, 'vip')]));
+		const names = (ord: number, into: number[]) => index.segmentsOf(ord, into).map((s) => mapper.segments.names[s]);
+		const scratch: number[] = [];
+		expect(names(index.find(email(1)), scratch)).toEqual(['vip', 'churn']);
+		expect(names(index.find(email(2)), scratch)).toEqual(['churn']);
+		expect(names(index.find(email(3)), scratch)).toEqual(['vip']);
+		expect(names(index.find(email(1)), scratch)).toEqual(['vip', 'churn']);
+	});
+
 	it('skips rows without consent and rows outside the selected segments, counting each', async () => {
 		const rows = [
 			{ ...person(1), ok: true },

@@ -103,6 +103,24 @@ describe('ProfileMapper', () => {
 		expect(m.map({ contact: { email: 'a@b.co' }, ok: true }, out)).toBe(Outcome.NotInSelectedSegments);
 	});
 
+	it('gives each profile its own segments when the MappedProfile is reused, fewer than the one before included', () => {
+		const m = mapper({ selectedSegments: ['VIP', 'churn', 'trial'] });
+		const out = newMappedProfile();
+		const named = () => out.segments.map((s) => m.segments.names[s]);
+		const row = (segment: unknown) => ({ contact: { email: 'a@b.co' }, segment });
+		expect(m.map(row(['trial', 'churn', 'VIP', 'churn']), out)).toBe(Outcome.Ok);
+		expect(named()).toEqual(['trial', 'churn', 'VIP']);
+		expect(m.map(row('VIP'), out)).toBe(Outcome.Ok);
+		expect(named()).toEqual(['VIP']);
+		expect(m.map(row('churn,trial'), out)).toBe(Outcome.Ok);
+		expect(m.map(row('churn,trial'), out)).toBe(Outcome.Ok); // the remembered cell
+		expect(named()).toEqual(['churn', 'trial']);
+		expect(m.map(row('other'), out)).toBe(Outcome.NotInSelectedSegments);
+		expect(out.segments).toEqual([]);
+		expect(m.remap(row(['VIP', 'trial']), out, 'a@b.co')).toBe(Outcome.Ok);
+		expect(named()).toEqual(['VIP', 'trial']);
+	});
+
 	it('reads several segments from one text separated by commas, as a CSV cell carries them', () => {
 		const m = mapper({ selectedSegments: ['VIP', 'churn'] });
 		const out = newMappedProfile();
