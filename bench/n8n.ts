@@ -287,16 +287,28 @@ async function main(): Promise<void> {
 			const stdoutFile = join(home.root, `execute-${c.kind}.out`);
 			const cage = args.memoryLimitMb === undefined ? undefined : memoryCage(args.memoryLimitMb);
 			const env = await home.processEnv({ N8N_LOG_LEVEL: 'info' });
-			const r = await timeV(install.node, [...nodeFlags(), install.bin, 'execute', `--id=${wf.id}`, '--rawOutput'], env, home.root, 60 * 60_000, stdoutFile, cage?.wrap);
-			const caged = {
+			const flags = nodeFlags();
+			const r = await timeV(install.node, [...flags, install.bin, 'execute', `--id=${wf.id}`, '--rawOutput'], env, home.root, 60 * 60_000, stdoutFile, cage?.wrap);
+			const result: N8nRun = {
+				case: c.kind,
+				size: c.size,
+				scale: args.scale,
+				auth: args.auth,
+				commandWallMs: r.wallMs,
+				nodeMs: {},
+				peakRssMb: r.peakRssMb,
+				cpuUserS: r.userS,
+				cpuSystemS: r.systemS,
+				loadAvg,
+				round,
 				...(cage === undefined ? {} : { memoryLimitMb: cage.limitMb, cgroupPeakMb: cage.peakMb(), oomKills: cage.oomKills() }),
-				...(nodeFlags().length > 0 ? { nodeFlags: nodeFlags().join(' ') } : {}),
+				...(flags.length > 0 ? { nodeFlags: flags.join(' ') } : {}),
 			};
 			await cage?.dispose();
 			if (!process.env.BENCH_KEEP) rmSync(stdoutFile, { force: true });
-			if (caged.oomKills !== undefined && caged.oomKills > 0) {
-				results.push({ case: c.kind, size: c.size, scale: args.scale, auth: args.auth, commandWallMs: r.wallMs, nodeMs: {}, peakRssMb: r.peakRssMb, cpuUserS: r.userS, cpuSystemS: r.systemS, loadAvg, round, ...caged });
-				log(`  ${c.kind} ${c.size}: KILLED by the kernel's OOM killer at the ${caged.memoryLimitMb} MiB limit after ${formatDuration(r.wallMs)} (peak RSS ${Math.round(r.peakRssMb)} MB)`);
+			if ((result.oomKills ?? 0) > 0) {
+				results.push(result);
+				log(`  ${c.kind} ${c.size}: KILLED by the kernel's OOM killer at the ${result.memoryLimitMb} MiB limit after ${formatDuration(r.wallMs)} (peak RSS ${Math.round(r.peakRssMb)} MB)`);
 				continue;
 			}
 			const run = parseRunJson(r.stdout) ?? parseRunJson(r.stderr);
@@ -306,20 +318,7 @@ async function main(): Promise<void> {
 			if (!crashedAfterSuccess(r, run, error, c.kind === 'baseline' || summary !== undefined) && (r.code !== 0 || !run || error)) {
 				throw new Error(`n8n execute (${c.kind}) failed (${r.code}): ${error?.message ?? ''}\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-3000)}`);
 			}
-			const result: N8nRun = {
-				case: c.kind,
-				size: c.size,
-				scale: args.scale,
-				auth: args.auth,
-				commandWallMs: r.wallMs,
-				nodeMs,
-				peakRssMb: r.peakRssMb,
-				cpuUserS: r.userS,
-				cpuSystemS: r.systemS,
-				loadAvg,
-				round,
-				...caged,
-			};
+			result.nodeMs = nodeMs;
 			if (r.signal !== undefined) result.exitSignal = r.signal;
 			if (summary) {
 				result.summary = summary;
@@ -333,7 +332,7 @@ async function main(): Promise<void> {
 				`  ${c.kind} ${c.size}: n8n execute ${formatDuration(r.wallMs)}, peak RSS ${Math.round(r.peakRssMb)} MB, CPU ${(r.userS + r.systemS).toFixed(1)} s; nodes ${Object.entries(nodeMs)
 					.map(([k, v]) => `${k} ${formatDuration(v)}`)
 					.join(', ')}` +
-					(caged.cgroupPeakMb !== undefined ? `; cgroup peak ${Math.round(caged.cgroupPeakMb)} of ${caged.memoryLimitMb} MiB (page cache included)` : '') +
+					(result.cgroupPeakMb !== undefined ? `; cgroup peak ${Math.round(result.cgroupPeakMb)} of ${result.memoryLimitMb} MiB (page cache included)` : '') +
 					(r.signal !== undefined ? `; CRASHED AT EXIT (signal ${r.signal}) after a complete, successful run` : '') +
 					(summary ? `; in ${summary.profilesIn}, exported ${summary.exported}, rejected ${summary.rejected}, calls ${summary.apiCalls}, retries ${summary.retries}, bound ${formatDuration(result.lowerBoundMs!)}` : ''),
 			);
