@@ -2,7 +2,8 @@
 // enforce the profile limit, and keep a compact index of the members to send: one ordinal per
 // member, found by a 64-bit hash of its lower-cased email (hashTable.ts), with typed arrays (winning row, its
 // item, a fingerprint, segment bits, a state byte). The last valid occurrence of an email wins;
-// earlier ones are duplicates.
+// earlier ones are duplicates. Pass 2 finds a row's member by the row's place in the read
+// (`memberAt`), without hashing its email again.
 //
 // No email is kept for a member seen once (a million of them would cost about 100 MB as
 // strings). Two different emails with the same hash are never taken for one person: a second
@@ -62,6 +63,8 @@ export class MemberIndex {
 	private readonly nextSameHash = new Map<number, number>();
 	private readonly repeated = new Map<number, Repeated>();
 	private readonly hash = new Uint32Array(2);
+	/** By a valid row's place in the read (0-based): its member's ordinal + 1; 0 for other rows. */
+	private byPlace = new Uint32Array(1024);
 
 	constructor(capacity = 1024) {
 		this.rowIndex = new Uint32Array(capacity);
@@ -104,14 +107,18 @@ export class MemberIndex {
 		return ord;
 	}
 
-	/** Records a valid row; true when the email was already there (the earlier row is now a duplicate). */
-	add(key: string, rowIndex: number, itemIndex: number, fingerprint: number, segments: readonly number[]): boolean {
+	/**
+	 * Records a valid row, the `place`-th row of the read (0-based, every row counted); true when
+	 * the email was already there (the earlier row is now a duplicate).
+	 */
+	add(key: string, place: number, rowIndex: number, itemIndex: number, fingerprint: number, segments: readonly number[]): boolean {
 		memberHash.of(key, this.hash);
 		const head = this.head();
 		if (head < 0) {
 			const ord = this.newMember(rowIndex, itemIndex, fingerprint);
 			this.hashes.place(ord);
 			this.addSegments(ord, segments);
+			this.setPlace(place, ord);
 			return false;
 		}
 		let ord = head;
@@ -133,6 +140,7 @@ export class MemberIndex {
 				this.keys.set(ord, detach(key));
 				this.nextSameHash.set(this.lastOf(head), ord);
 				this.addSegments(ord, segments);
+				this.setPlace(place, ord);
 				return false;
 			}
 			ord = same;
@@ -141,9 +149,37 @@ export class MemberIndex {
 		this.itemIndex[ord] = itemIndex;
 		this.fingerprint[ord] = fingerprint;
 		this.addSegments(ord, segments);
+		this.setPlace(place, ord);
 		const later = this.repeated.get(ord)?.later;
 		if (later !== undefined) for (const s of segments) if (!later.includes(s)) later.push(s);
 		return true;
+	}
+
+	private setPlace(place: number, ord: number): void {
+		if (place >= this.byPlace.length) {
+			let size = this.byPlace.length * 2;
+			while (size <= place) size *= 2;
+			const wider = new Uint32Array(size);
+			wider.set(this.byPlace);
+			this.byPlace = wider;
+		}
+		this.byPlace[place] = ord + 1;
+	}
+
+	/**
+	 * Pass 2: the member the `place`-th row of the read was added to in pass 1, or -1 (a row
+	 * skipped or rejected then, or beyond the rows read then). Its winning row, when the member's
+	 * rowIndex and itemIndex are the row's; else a duplicate, or its unverified first row
+	 * (`isUnverifiedFirstRow`).
+	 */
+	memberAt(place: number): number {
+		return place < this.byPlace.length ? this.byPlace[place] - 1 : -1;
+	}
+
+	/** Whether the row is the first row of member `ord`, seen on several rows, whose email pass 2 must compare (resolveFirstRow). */
+	isUnverifiedFirstRow(ord: number, rowIndex: number, itemIndex: number): boolean {
+		const rep = this.repeated.get(ord);
+		return rep !== undefined && rep.firstRow === rowIndex && rep.firstItem === itemIndex;
 	}
 
 	/** The member of `head`'s hash whose known email is `key`, or -1. */
@@ -275,7 +311,9 @@ export async function buildPlan(
 ): Promise<MemberIndex> {
 	const index = new MemberIndex(Math.min(1024, maxProfiles + 1));
 	const mapped = newMappedProfile();
+	let place = 0;
 	await forEachRow(source, (row) => {
+		const at = place++;
 		if (++report.profilesIn > maxProfiles) throw tooManyProfiles(maxProfiles);
 		if ((report.profilesIn & 1023) === 0) throwIfCancelled();
 		if (row.error !== undefined) {
@@ -284,7 +322,7 @@ export async function buildPlan(
 		}
 		switch (mapper.map(row.data, mapped)) {
 			case Outcome.Ok:
-				if (index.add(mapped.key, row.index, row.itemIndex, mapper.fingerprint(mapped), mapped.segments)) {
+				if (index.add(mapped.key, at, row.index, row.itemIndex, mapper.fingerprint(mapped), mapped.segments)) {
 					report.duplicate++;
 				}
 				break;

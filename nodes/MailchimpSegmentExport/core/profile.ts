@@ -275,11 +275,11 @@ export class ProfileMapper {
 	}
 
 	/**
-	 * Pass 2: maps again a row pass 1 accepted, whose identity `key` was found in the plan (and
-	 * is checked with the fingerprint): consent, segments and merge fields again, not the email
-	 * rule, which the same address passed in pass 1.
+	 * Pass 2: maps again a row pass 1 accepted (checked with the fingerprint): consent, segments
+	 * and merge fields again, not the email rule, which the same address passed in pass 1.
+	 * `out.key` is left empty: pass 2 finds members by the row's place.
 	 */
-	remap(data: unknown, out: MappedProfile, key: string): Outcome {
+	remap(data: unknown, out: MappedProfile): Outcome {
 		out.key = '';
 		if (this.consent !== undefined && !isConsent(this.consent.read(data))) return Outcome.NoConsent;
 		const rawEmail = this.email.read(data);
@@ -287,7 +287,6 @@ export class ProfileMapper {
 		out.email = rawEmail.trim();
 		if (!this.readSegments(data, out)) return Outcome.Rejected;
 		if (out.segments.length === 0) return Outcome.NotInSelectedSegments;
-		out.key = key;
 		return this.mapValues(data, out);
 	}
 
@@ -314,13 +313,13 @@ export class ProfileMapper {
 	}
 
 	/**
-	 * A 32-bit fingerprint of the row's identity (its email and segments): pass 2 checks that the
-	 * row it sends is the one pass 1 planned. The values are left out: hashing every character of
-	 * every row is a real share of the export's CPU, and n8n's items and binary files do not
-	 * change between the two reads.
+	 * A 32-bit fingerprint of the row's identity (its email as written and its segments): pass 2
+	 * checks that the row it sends is the one pass 1 planned. The values are left out: hashing
+	 * every character of every row is a real share of the export's CPU, and n8n's items and
+	 * binary files do not change between the two reads.
 	 */
 	fingerprint(out: MappedProfile): number {
-		let h = fnv(0x811c9dc5, out.key);
+		let h = fnv(0x811c9dc5, out.email);
 		for (let i = 0; i < out.segments.length; i++) h = Math.imul(h ^ (out.segments[i] + 1), 0x01000193);
 		return h >>> 0;
 	}

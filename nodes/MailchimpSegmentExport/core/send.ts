@@ -140,32 +140,35 @@ export class Sender {
 	/** Pass 2 over the source; returns when every call has settled. */
 	async run(source: ProfileSource): Promise<void> {
 		const mapped = newMappedProfile();
-		let rows = 0;
+		let place = 0;
 		try {
-			await this.readAndSend(source, mapped, () => ++rows);
+			await this.readAndSend(source, mapped, () => place++);
 		} finally {
 			// On failure, let the calls in flight finish (none starts any more) so the state is known.
 			await this.tasks.drain();
 		}
 	}
 
-	private async readAndSend(source: ProfileSource, mapped: ReturnType<typeof newMappedProfile>, count: () => number): Promise<void> {
+	/** `nextPlace`: the place of the row being read (0-based), as pass 1 counted it. */
+	private async readAndSend(source: ProfileSource, mapped: ReturnType<typeof newMappedProfile>, nextPlace: () => number): Promise<void> {
 		const { mapper, index, report } = this.ctx;
 		await forEachRow(source, (row) => {
-			if ((count() & 255) === 0) this.tasks.checkpoint();
+			const place = nextPlace();
+			if ((place & 255) === 0) this.tasks.checkpoint();
 			if (row.error !== undefined) return;
-			const key = mapper.keyOf(row.data);
-			if (key === '') return;
-			let ord = index.find(key);
+			let ord = index.memberAt(place);
 			if (ord < 0) return;
-			if (index.rowIndex[ord] !== row.index) {
+			if (index.rowIndex[ord] !== row.index || index.itemIndex[ord] !== row.itemIndex) {
 				// Not the member's winning row: a duplicate, unless two people share a hash.
+				if (!index.isUnverifiedFirstRow(ord, row.index, row.itemIndex)) return;
+				const key = mapper.keyOf(row.data);
+				if (key === '') return;
 				ord = index.resolveFirstRow(key, row.index, row.itemIndex);
 				if (ord < 0) return;
 				report.duplicate--;
 			}
 			if (index.state[ord] !== MemberState.Planned) return;
-			if (mapper.remap(row.data, mapped, key) !== Outcome.Ok || mapper.fingerprint(mapped) !== index.fingerprint[ord]) {
+			if (mapper.remap(row.data, mapped) !== Outcome.Ok || mapper.fingerprint(mapped) !== index.fingerprint[ord]) {
 				index.state[ord] = MemberState.Rejected;
 				report.reject(
 					row.index,
@@ -176,7 +179,7 @@ export class Sender {
 				);
 				return;
 			}
-			const held = this.ctx.audience === undefined ? -1 : this.ctx.audience.snapshot.find(key);
+			const held = this.ctx.audience === undefined ? -1 : this.ctx.audience.snapshot.find(emailKey(mapped.email));
 			if (held >= 0 && this.unchanged(ord, held, mapped)) return undefined;
 			index.state[ord] = MemberState.Queued;
 			this.batch.add(ord, held, this.members.build(mapped.email, mapped.values, this.tagNames(ord, held)));

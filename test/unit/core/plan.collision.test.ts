@@ -37,24 +37,39 @@ describe('MemberIndex with colliding hashes', () => {
 	it('tells people apart by email once a member has been seen twice', () => {
 		collideAll();
 		const index = new MemberIndex(1);
-		expect(index.add('a@example.com', 0, 0, 1, [0])).toBe(false);
-		expect(index.add('b@example.com', 1, 1, 2, [1])).toBe(true); // the first row is not verified yet
-		expect(index.add('c@example.com', 2, 2, 3, [2])).toBe(false);
-		expect(index.add('b@example.com', 3, 3, 4, [1])).toBe(true);
-		expect(index.add('d@example.com', 4, 4, 5, [0])).toBe(false); // grows the index
+		expect(index.add('a@example.com', 0, 0, 0, 1, [0])).toBe(false);
+		expect(index.add('b@example.com', 1, 1, 1, 2, [1])).toBe(true); // the first row is not verified yet
+		expect(index.add('c@example.com', 2, 2, 2, 3, [2])).toBe(false);
+		expect(index.add('b@example.com', 3, 3, 3, 4, [1])).toBe(true);
+		expect(index.add('d@example.com', 4, 4, 4, 5, [0])).toBe(false); // grows the index
 		// a and b share member 0 until pass 2 checks a's row (resolveFirstRow).
 		expect(index.size).toBe(3);
 		expect(index.find('c@example.com')).toBe(1);
 		expect(index.find('b@example.com')).toBe(0);
 		expect(index.rowIndex[index.find('b@example.com')]).toBe(3);
 		expect(index.emailOf(index.find('d@example.com'))).toBe('d@example.com');
+		// Pass 2 finds each row's member by its place; a's row is the one to compare.
+		expect([0, 1, 2, 3, 4, 5].map((place) => index.memberAt(place))).toEqual([0, 0, 1, 0, 2, -1]);
+		expect(index.isUnverifiedFirstRow(0, 0, 0)).toBe(true);
+		expect(index.isUnverifiedFirstRow(0, 1, 1)).toBe(false);
+		expect(index.isUnverifiedFirstRow(1, 2, 2)).toBe(false);
+	});
+
+	it('finds a row by its place in the read, not by its row number, which restarts in each file', () => {
+		const index = new MemberIndex(1);
+		index.add('a@example.com', 0, 0, 0, 1, [0]);
+		index.add('b@example.com', 1, 1, 0, 2, [0]);
+		index.add('c@example.com', 2, 0, 1, 3, [0]);
+		index.add('a@example.com', 2000, 1, 1, 4, [0]);
+		expect([0, 1, 2, 3, 1999, 2000, 2001, 5000].map((place) => index.memberAt(place))).toEqual([0, 1, 2, -1, -1, 0, -1, -1]);
+		expect([index.rowIndex[0], index.itemIndex[0]]).toEqual([1, 1]);
 	});
 
 	it('the first row, checked in pass 2, becomes a member of its own when its email differs', () => {
 		collideAll();
 		const index = new MemberIndex();
-		index.add('a@example.com', 0, 0, 11, [0]);
-		index.add('b@example.com', 1, 1, 22, [1]);
+		index.add('a@example.com', 0, 0, 0, 11, [0]);
+		index.add('b@example.com', 1, 1, 1, 22, [1]);
 		const split = index.resolveFirstRow('a@example.com', 0, 0);
 		expect(split).toBe(1);
 		expect([index.rowIndex[split], index.fingerprint[split], index.segmentsOf(split, [])]).toEqual([0, 11, [0]]);

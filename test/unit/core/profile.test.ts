@@ -117,7 +117,7 @@ describe('ProfileMapper', () => {
 		expect(named()).toEqual(['churn', 'trial']);
 		expect(m.map(row('other'), out)).toBe(Outcome.NotInSelectedSegments);
 		expect(out.segments).toEqual([]);
-		expect(m.remap(row(['VIP', 'trial']), out, 'a@b.co')).toBe(Outcome.Ok);
+		expect(m.remap(row(['VIP', 'trial']), out)).toBe(Outcome.Ok);
 		expect(named()).toEqual(['VIP', 'trial']);
 	});
 
