@@ -51,8 +51,12 @@ export class HashTable {
 		return this.hashHi.length;
 	}
 
-	/** Doubles the capacity and places again the ordinals below `size` that `placed` accepts. */
-	grow(size: number, placed: (ord: number) => boolean): void {
+	/**
+	 * Doubles the capacity and places again the ordinals placed so far. They are taken in the
+	 * order of the old table, not of their ordinals: an entry at slot s moves to slot s or to
+	 * s + the old size, so both tables are walked in order instead of at random.
+	 */
+	grow(): void {
 		const capacity = this.hashHi.length * 2;
 		const hi = new Uint32Array(capacity);
 		const lo = new Uint32Array(capacity);
@@ -60,8 +64,9 @@ export class HashTable {
 		lo.set(this.hashLo);
 		this.hashHi = hi;
 		this.hashLo = lo;
+		const old = this.table;
 		this.table = new Int32Array(tableSizeFor(capacity));
-		for (let ord = 0; ord < size; ord++) if (placed(ord)) this.place(ord);
+		for (let slot = 0; slot < old.length; slot++) if (old[slot] !== 0) this.place(old[slot] - 1);
 	}
 
 	/** Records the hash of `ord` (from `hash`), without placing it in the table. */

@@ -59,7 +59,7 @@ export class MemberIndex {
 	private readonly extraSegments = new Map<number, number[]>();
 	/** The email of members seen on more than one row (or split off after a collision). */
 	private readonly keys = new Map<number, string>();
-	/** Members sharing a hash with another member: the next one of the same hash. */
+	/** Members sharing a hash with another member: the next one of the same hash (only the first of a hash is in the table). */
 	private readonly nextSameHash = new Map<number, number>();
 	private readonly repeated = new Map<number, Repeated>();
 	private readonly hash = new Uint32Array(2);
@@ -87,9 +87,7 @@ export class MemberIndex {
 		this.fingerprint = widen(this.fingerprint, (n) => new Uint32Array(n));
 		this.segmentBits = widen(this.segmentBits, (n) => new Uint32Array(n));
 		this.state = widen(this.state, (n) => new Uint8Array(n));
-		// Only the first member of each hash is in the table; the others hang off it.
-		const followers = new Set(this.nextSameHash.values());
-		this.hashes.grow(this.size, (ord) => !followers.has(ord));
+		this.hashes.grow();
 	}
 
 	/** The first member with the hash in `this.hash`, or -1. */

@@ -36,7 +36,7 @@ export class AudienceSnapshot {
 		this.valueHi = widen(this.valueHi, capacity);
 		this.valueLo = widen(this.valueLo, capacity);
 		this.tagBits = widen(this.tagBits, capacity * this.words);
-		this.hashes.grow(this.size, () => true);
+		this.hashes.grow();
 	}
 
 	/** Records a listed member: its lower-cased email, its values hash, its exported segments' tags. */
