@@ -97,7 +97,7 @@ export async function readAudience(ctx: ReadContext): Promise<AudienceRead> {
 				const s = segmentOfTag.get(id);
 				if (s !== undefined) segments[n++] = s;
 			}
-			segments.length = n;
+			if (segments.length !== n) segments.length = n;
 			values.held(m.mergeFields, hash);
 			snapshot.add(key, hash, segments);
 			if (leavers === undefined || segments.length === 0) continue;

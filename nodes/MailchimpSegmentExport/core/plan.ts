@@ -269,7 +269,7 @@ export class MemberIndex {
 		for (let s = 0; bits !== 0; s++, bits >>>= 1) if ((bits & 1) !== 0) out[n++] = s;
 		const extra = this.extraSegments.get(ord);
 		if (extra !== undefined) for (const s of extra) out[n++] = s;
-		out.length = n;
+		if (out.length !== n) out.length = n;
 		return out;
 	}
 

@@ -172,7 +172,7 @@ export class ProfileMapper {
 	private readSegments(data: unknown, out: MappedProfile): boolean {
 		this.segmentCount = 0;
 		const read = this.readSegmentIds(data, out);
-		out.segments.length = this.segmentCount;
+		if (out.segments.length !== this.segmentCount) out.segments.length = this.segmentCount;
 		return read;
 	}
 
