@@ -6,7 +6,7 @@
 import { z } from 'zod';
 
 import { ExportError, RequestFailedError } from './errors';
-import { jsonBody } from './jsonBody';
+import { jsonBody, jsonBytesOf } from './jsonBody';
 import { LIST_ID_RE } from './options';
 import { problemText } from './redact';
 import { isThrottling403 } from './retry';
@@ -460,15 +460,25 @@ export interface MemberUpsert {
 	tags?: string[];
 }
 
+// What starts each member in a batch's JSON text (MemberBuilder writes the email first). Only a
+// member can hold it: inside a JSON string a quote is escaped, and merge tags are upper-case.
+const MEMBER_START = Buffer.from('{"email_address":"');
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
 /**
  * A batch upsert's members. Serialised in one go when the batch is full (`seal`), before it waits
  * for room in the pool and for Mailchimp's answer: from then on only the JSON text is held, and
- * the member objects die young (see jsonBody.ts).
+ * the member objects die young (see jsonBody.ts). The members' emails are read back from that
+ * text when the answer comes (`hasEmail`, `emailAt`), so that the batch holds no string per
+ * member while it waits: such strings live long enough to be promoted to V8's old space.
  */
 export class UpsertBatch {
 	private members: MemberUpsert[] = [];
 	private sealed: object | undefined;
 	private count = 0;
+	/** Where each member's email is in the text, as [start, end) byte offsets inside its quotes. */
+	private emails: Uint32Array | undefined;
 
 	get size(): number {
 		return this.count;
@@ -491,6 +501,48 @@ export class UpsertBatch {
 	body(): object {
 		this.seal();
 		return this.sealed!;
+	}
+
+	/** Whether member `i`'s email, as sent, is `email`: compared in the text, decoded only past ASCII or an escape. */
+	hasEmail(i: number, email: string): boolean {
+		const bytes = this.bytes();
+		const spans = this.emailSpans();
+		const start = spans[2 * i];
+		const length = spans[2 * i + 1] - start;
+		for (let k = 0; k < length; k++) {
+			const b = bytes[start + k];
+			if (b >= 0x80 || b === BACKSLASH) return this.emailAt(i) === email;
+			if (b !== email.charCodeAt(k)) return false;
+		}
+		return length === email.length;
+	}
+
+	/** Member `i`'s email, as sent. */
+	emailAt(i: number): string {
+		const spans = this.emailSpans();
+		return JSON.parse(this.bytes().toString('utf8', spans[2 * i] - 1, spans[2 * i + 1] + 1)) as string;
+	}
+
+	private bytes(): Buffer {
+		return jsonBytesOf(this.body())!;
+	}
+
+	private emailSpans(): Uint32Array {
+		if (this.emails !== undefined) return this.emails;
+		const bytes = this.bytes();
+		const spans = new Uint32Array(2 * this.count);
+		let from = 0;
+		for (let i = 0; i < this.count; i++) {
+			const at = bytes.indexOf(MEMBER_START, from);
+			if (at < 0) throw new Error(`Member ${i} of the batch was not found in its text`);
+			let end = at + MEMBER_START.length;
+			spans[2 * i] = end;
+			while (bytes[end] !== QUOTE) end += bytes[end] === BACKSLASH ? 2 : 1;
+			spans[2 * i + 1] = end;
+			from = end + 1;
+		}
+		this.emails = spans;
+		return spans;
 	}
 }
 

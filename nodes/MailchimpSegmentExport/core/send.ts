@@ -13,7 +13,7 @@ import { RequestFailedError } from './errors';
 import { MemberState, type MemberIndex } from './plan';
 import { type MappedProfile, Outcome, type ProfileMapper, newMappedProfile } from './profile';
 import { type RejectCode, mailchimpCode, reasons } from './rejections';
-import { type Report, detach } from './report';
+import type { Report } from './report';
 import { forEachRow } from './rows';
 import type { Runner } from './runner';
 import type { AudienceSnapshot } from './snapshot';
@@ -46,27 +46,29 @@ export interface SendContext {
 
 /**
  * The batch being built: its members serialised into the request body as they come, and for
- * each member (by its position in the batch) what its answer is matched and reported with. A
- * batch lives until its answer, long enough for what it holds to be promoted to V8's old space
- * and wait there for a full collection: it holds each email copied off the reader's chunk (a
- * slice would keep the chunk) and not its lower-cased key, which the rare lookups recompute.
+ * each member (by its position in the batch) its ordinal and its member in the audience
+ * snapshot. A batch lives until its answer, long enough for what it holds to be promoted to V8's
+ * old space and wait there for a full collection: it holds numbers in typed arrays and no string
+ * per member; the emails are read back from the body's text (UpsertBatch).
  */
 class Batch {
 	readonly body = new UpsertBatch();
-	readonly ords: number[] = [];
-	readonly emails: string[] = [];
+	readonly ords = new Int32Array(MAX_BATCH);
 	/** The member in the audience snapshot, or -1 (not listed, or no snapshot). */
-	readonly held: number[] = [];
+	readonly held = new Int32Array(MAX_BATCH);
 
 	get size(): number {
-		return this.ords.length;
+		return this.body.size;
 	}
 
 	add(ord: number, held: number, member: MemberUpsert): void {
-		this.ords.push(ord);
-		this.emails.push(detach(member.email_address));
-		this.held.push(held);
+		this.ords[this.size] = ord;
+		this.held[this.size] = held;
 		this.body.add(member);
+	}
+
+	email(i: number): string {
+		return this.body.emailAt(i);
 	}
 }
 
@@ -89,10 +91,10 @@ class AnswerMatch {
 		if (email === undefined) return -1;
 		const { batch, taken } = this;
 		let i = this.guess;
-		if (i >= batch.size || taken[i] === 1 || batch.emails[i] !== email) {
+		if (i >= batch.size || taken[i] === 1 || !batch.body.hasEmail(i, email)) {
 			if (this.byKey === undefined) {
 				this.byKey = new Map();
-				for (let j = 0; j < batch.size; j++) this.byKey.set(emailKey(batch.emails[j]), j);
+				for (let j = 0; j < batch.size; j++) this.byKey.set(emailKey(batch.email(j)), j);
 			}
 			const found = this.byKey.get(emailKey(email.trim()));
 			if (found === undefined || taken[found] === 1) return -1;
@@ -124,6 +126,10 @@ export class Sender {
 	// once and keeps none): made once here rather than as closures per member.
 	private heldNow = -1;
 	private tagIdsNow: readonly number[] = [];
+	private batchNow: Batch | undefined;
+	private memberNow = 0;
+	/** The email of the batch member being handed to the tag queue: read from the batch only when it waits there. */
+	private readonly emailNow = (): string => this.batchNow!.email(this.memberNow);
 	private readonly hasInAnswer = (segment: number): boolean => {
 		const tagId = this.ctx.targets[segment].tagId;
 		return tagId !== null && this.tagIdsNow.includes(tagId);
@@ -207,7 +213,7 @@ export class Sender {
 			for (let i = 0; i < batch.size; i++) {
 				// With the audience read, a dry run can tell new members from existing ones.
 				const state = this.ctx.audience === undefined ? MemberState.WouldExport : batch.held[i] >= 0 ? MemberState.Updated : MemberState.Created;
-				this.exported(batch.ords[i], state, batch.emails[i], batch.held[i]);
+				this.exported(batch, i, state);
 			}
 			return;
 		}
@@ -231,7 +237,7 @@ export class Sender {
 		for (const member of result.new_members) {
 			const i = answer.take(member.email_address);
 			if (i < 0) continue;
-			this.exported(batch.ords[i], MemberState.Created, batch.emails[i], batch.held[i], member.tagIds);
+			this.exported(batch, i, MemberState.Created, member.tagIds);
 		}
 		for (const member of result.updated_members) {
 			const i = answer.take(member.email_address);
@@ -240,7 +246,7 @@ export class Sender {
 				this.rejectMember(batch, i, absenceReason({ kind: 'absent', archived: true }), 'NOT_IN_AUDIENCE');
 				continue;
 			}
-			this.exported(batch.ords[i], MemberState.Updated, batch.emails[i], batch.held[i], member.tagIds);
+			this.exported(batch, i, MemberState.Updated, member.tagIds);
 		}
 		for (const error of result.errors) {
 			const i = answer.take(error.email_address);
@@ -255,7 +261,7 @@ export class Sender {
 			report.reject(
 				index.rowIndex[ord],
 				index.itemIndex[ord],
-				batch.emails[i],
+				batch.email(i),
 				message ?? 'Mailchimp rejected this member',
 				mailchimpCode(error.error_code),
 				error.field,
@@ -301,11 +307,11 @@ export class Sender {
 
 	/** Members the batch answer left out: in the audience means updated, else rejected with the reason. */
 	private async confirmByLookup(batch: Batch, members: number[]): Promise<void> {
-		const found = await lookUpMembers(this.ctx.runner, this.ctx.listId, members.map((i) => batch.emails[i]));
+		const found = await lookUpMembers(this.ctx.runner, this.ctx.listId, members.map((i) => batch.email(i)));
 		members.forEach((i, n) => {
 			const presence = found[n];
 			if (presence.kind === 'present') {
-				this.exported(batch.ords[i], MemberState.Updated, batch.emails[i], batch.held[i], presence.member.tagIds);
+				this.exported(batch, i, MemberState.Updated, presence.member.tagIds);
 				return;
 			}
 			if (presence.kind === 'unknown') this.ctx.report.partial = true;
@@ -317,7 +323,7 @@ export class Sender {
 		const { index, report } = this.ctx;
 		const ord = batch.ords[i];
 		index.state[ord] = MemberState.Rejected;
-		report.reject(index.rowIndex[ord], index.itemIndex[ord], batch.emails[i], reason, code);
+		report.reject(index.rowIndex[ord], index.itemIndex[ord], batch.email(i), reason, code);
 	}
 
 	private batchFailed(batch: Batch, error: unknown): void {
@@ -327,7 +333,7 @@ export class Sender {
 		for (let i = 0; i < batch.size; i++) {
 			const ord = batch.ords[i];
 			index.state[ord] = MemberState.Rejected;
-			report.reject(index.rowIndex[ord], index.itemIndex[ord], batch.emails[i], error.message, 'BATCH_FAILED');
+			report.reject(index.rowIndex[ord], index.itemIndex[ord], batch.email(i), error.message, 'BATCH_FAILED');
 		}
 	}
 
@@ -346,14 +352,18 @@ export class Sender {
 	}
 
 	/**
-	 * The member is in the audience (`state`: created, updated, or a dry run's): exported, and
-	 * queued for its tags. `tagIds`: the tags Mailchimp's answer showed it with; without them, the
-	 * snapshot's (`held`), if any.
+	 * Member `i` of the batch is in the audience (`state`: created, updated, or a dry run's):
+	 * exported, and queued for its tags. `tagIds`: the tags Mailchimp's answer showed it with;
+	 * without them, the audience snapshot's, if it is there.
 	 */
-	private exported(ord: number, state: MemberState, email: string, held: number, tagIds?: readonly number[]): void {
+	private exported(batch: Batch, i: number, state: MemberState, tagIds?: readonly number[]): void {
+		const ord = batch.ords[i];
+		const held = batch.held[i];
 		this.ctx.index.state[ord] = state;
 		const { audience } = this.ctx;
 		this.heldNow = held;
+		this.batchNow = batch;
+		this.memberNow = i;
 		let has: ((segment: number) => boolean) | undefined;
 		if (tagIds !== undefined) {
 			this.tagIdsNow = tagIds;
@@ -362,7 +372,7 @@ export class Sender {
 			has = this.hasInSnapshot;
 		}
 		// Only Mailchimp's answer can show that the upsert's tags were taken.
-		this.tags.add(ord, email, has, audience !== undefined, tagIds === undefined ? undefined : this.carriedByUpsert);
+		this.tags.add(ord, this.emailNow, has, audience !== undefined, tagIds === undefined ? undefined : this.carriedByUpsert);
 	}
 
 	/** Members accepted in pass 1 whose row was not found in pass 2. */

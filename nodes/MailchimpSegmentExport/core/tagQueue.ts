@@ -50,9 +50,10 @@ export class TagQueue {
 	 * Queues an exported member for each of its segments' tags. `has` says which tags Mailchimp
 	 * showed it with: those its upsert carried (`carried`) are tagged by it; with `skipHeld`
 	 * ("Only Send Changes") the others are counted as already tagged and not sent again; without,
-	 * they are sent and told apart in the count. Both are asked here and not kept.
+	 * they are sent and told apart in the count. Both are asked here and not kept, and so is
+	 * `email` when a function (read only when the member waits here).
 	 */
-	add(ord: number, email: string, has?: (segment: number) => boolean, skipHeld = false, carried?: (segment: number) => boolean): void {
+	add(ord: number, email: string | (() => string), has?: (segment: number) => boolean, skipHeld = false, carried?: (segment: number) => boolean): void {
 		const segments = this.ctx.index.segmentsOf(ord, this.segmentScratch);
 		// Copied off the reader's chunk (it may wait here long) and keyed when first queued.
 		let queued: string | undefined;
@@ -68,7 +69,7 @@ export class TagQueue {
 				continue;
 			}
 			if (queued === undefined) {
-				queued = detach(email);
+				queued = detach(typeof email === 'string' ? email : email());
 				key = emailKey(queued);
 			}
 			const buffer = this.buffers[segments[i]];

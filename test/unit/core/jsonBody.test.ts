@@ -39,4 +39,27 @@ describe('UpsertBatch', () => {
 		expect(jsonItemsOf(body)).toBe(2);
 		expect(() => batch.add(members[1])).toThrow(/sealed/);
 	});
+
+	it('reads each member\'s email back from its text, whatever the other values hold', () => {
+		const emails = ['Ann@Example.com', 'zoë@bücher.example', 'odd\\"quote@example.com', 'b@example.com', ''];
+		const batch = new UpsertBatch();
+		emails.forEach((email, i) =>
+			batch.add({
+				email_address: email,
+				status_if_new: 'subscribed',
+				merge_fields: { FNAME: i === 0 ? '{"email_address":"fake@example.com"}' : 'Zoë "Z"' },
+				tags: i === 3 ? ['{"email_address":"tag@example.com"', '"email_address":"'] : undefined,
+			}),
+		);
+		batch.seal();
+		expect(emails.map((_, i) => batch.emailAt(i))).toEqual(emails);
+		expect(emails.map((email, i) => batch.hasEmail(i, email))).toEqual([true, true, true, true, true]);
+		// As sent, not as a lookup would compare them: another case, a prefix, a longer one.
+		expect(batch.hasEmail(0, 'ann@example.com')).toBe(false);
+		expect(batch.hasEmail(0, 'Ann@Example.co')).toBe(false);
+		expect(batch.hasEmail(3, 'b@example.com ')).toBe(false);
+		expect(batch.hasEmail(1, 'zoe@bücher.example')).toBe(false);
+		expect(batch.hasEmail(2, 'odd"quote@example.com')).toBe(false);
+		expect(batch.hasEmail(4, 'x')).toBe(false);
+	});
 });
