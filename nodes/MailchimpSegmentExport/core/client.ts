@@ -477,6 +477,8 @@ export class UpsertBatch {
 	private members: MemberUpsert[] = [];
 	private sealed: object | undefined;
 	private count = 0;
+	/** The sealed body's text (the bytes `sealed` carries). */
+	private text: Buffer | undefined;
 	/** Where each member's email is in the text, as [start, end) byte offsets inside its quotes. */
 	private emails: Uint32Array | undefined;
 
@@ -494,6 +496,7 @@ export class UpsertBatch {
 	seal(): void {
 		if (this.sealed !== undefined) return;
 		this.sealed = jsonBody(JSON.stringify({ members: this.members, update_existing: true }), ['members', 'update_existing'], this.count);
+		this.text = jsonBytesOf(this.sealed);
 		this.members = [];
 	}
 
@@ -524,7 +527,8 @@ export class UpsertBatch {
 	}
 
 	private bytes(): Buffer {
-		return jsonBytesOf(this.body())!;
+		this.seal();
+		return this.text!;
 	}
 
 	private emailSpans(): Uint32Array {

@@ -59,7 +59,9 @@ export function newMappedProfile(): MappedProfile {
 export function isConsent(value: unknown): boolean {
 	if (value === true) return true;
 	if (typeof value === 'number') return value === 1;
-	if (typeof value === 'string') return value.length <= 5 && (CONSENT_WORDS.has(value) || CONSENT_WORDS.has(value.trim().toLowerCase()));
+	if (typeof value === 'string') {
+		return value === 'true' || (value.length <= 5 && (CONSENT_WORDS.has(value) || CONSENT_WORDS.has(value.trim().toLowerCase())));
+	}
 	return false;
 }
 
