@@ -308,7 +308,7 @@ async function main(): Promise<void> {
 			if (!process.env.BENCH_KEEP) rmSync(stdoutFile, { force: true });
 			if ((result.oomKills ?? 0) > 0) {
 				results.push(result);
-				log(`  ${c.kind} ${c.size}: KILLED by the kernel's OOM killer at the ${result.memoryLimitMb} MiB limit after ${formatDuration(r.wallMs)} (peak RSS ${Math.round(r.peakRssMb)} MB)`);
+				log(`  ${c.kind} ${c.size}: KILLED by the kernel's OOM killer at the ${result.memoryLimitMb} MiB limit after ${formatDuration(r.wallMs)}`);
 				continue;
 			}
 			const run = parseRunJson(r.stdout) ?? parseRunJson(r.stderr);
