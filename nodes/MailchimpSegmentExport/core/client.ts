@@ -480,7 +480,7 @@ export class UpsertBatch {
 	/** The sealed body's text (the bytes `sealed` carries). */
 	private text: Buffer | undefined;
 	/** Where each member's email is in the text, as [start, end) byte offsets inside its quotes. */
-	private emails: Uint32Array | undefined;
+	private emails: number[] | undefined;
 
 	get size(): number {
 		return this.count;
@@ -531,10 +531,10 @@ export class UpsertBatch {
 		return this.text!;
 	}
 
-	private emailSpans(): Uint32Array {
+	private emailSpans(): number[] {
 		if (this.emails !== undefined) return this.emails;
 		const bytes = this.bytes();
-		const spans = new Uint32Array(2 * this.count);
+		const spans = new Array<number>(2 * this.count);
 		let from = 0;
 		for (let i = 0; i < this.count; i++) {
 			const at = bytes.indexOf(MEMBER_START, from);
