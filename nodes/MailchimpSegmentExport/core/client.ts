@@ -460,11 +460,14 @@ export interface MemberUpsert {
 	tags?: string[];
 }
 
-// What starts each member in a batch's JSON text (MemberBuilder writes the email first). Only a
-// member can hold it: inside a JSON string a quote is escaped, and merge tags are upper-case.
+// What starts each member in a batch's JSON text (MemberBuilder writes the email first), after
+// the `[` of the list or the `,` between members. Nothing else can: inside a JSON string a quote
+// is escaped, and an object inside a member (its merge fields, an address) follows a colon.
 const MEMBER_START = Buffer.from('{"email_address":"');
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
+const OPEN_BRACKET = 0x5b;
+const COMMA = 0x2c;
 
 /**
  * A batch upsert's members. Serialised in one go when the batch is full (`seal`), before it waits
@@ -537,7 +540,9 @@ export class UpsertBatch {
 		const spans = new Array<number>(2 * this.count);
 		let from = 0;
 		for (let i = 0; i < this.count; i++) {
-			const at = bytes.indexOf(MEMBER_START, from);
+			const before = i === 0 ? OPEN_BRACKET : COMMA;
+			let at = bytes.indexOf(MEMBER_START, from);
+			while (at > 0 && bytes[at - 1] !== before) at = bytes.indexOf(MEMBER_START, at + 1);
 			if (at < 0) throw new Error(`Member ${i} of the batch was not found in its text`);
 			let end = at + MEMBER_START.length;
 			spans[2 * i] = end;

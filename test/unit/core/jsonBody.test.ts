@@ -47,7 +47,8 @@ describe('UpsertBatch', () => {
 			batch.add({
 				email_address: email,
 				status_if_new: 'subscribed',
-				merge_fields: { FNAME: i === 0 ? '{"email_address":"fake@example.com"}' : 'Zoë "Z"' },
+				// A merge field named like the member's key, in an object of its own.
+				merge_fields: i === 2 ? { email_address: 'merge@example.com', ADDR: { addr1: '{"email_address":"x"' } } : { FNAME: i === 0 ? '{"email_address":"fake@example.com"}' : 'Zoë "Z"' },
 				tags: i === 3 ? ['{"email_address":"tag@example.com"', '"email_address":"'] : undefined,
 			}),
 		);
