@@ -546,7 +546,7 @@ export class UpsertBatch {
 			if (at < 0) throw new Error(`Member ${i} of the batch was not found in its text`);
 			let end = at + MEMBER_START.length;
 			spans[2 * i] = end;
-			while (bytes[end] !== QUOTE) end += bytes[end] === BACKSLASH ? 2 : 1;
+			while (end < bytes.length && bytes[end] !== QUOTE) end += bytes[end] === BACKSLASH ? 2 : 1;
 			spans[2 * i + 1] = end;
 			from = end + 1;
 		}
