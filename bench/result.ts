@@ -78,5 +78,7 @@ export interface BenchResult {
 	oneByOne: OneByOne;
 	/** 1-minute load average when the run started. */
 	loadAvg: number;
+	/** The Node.js version the worker ran on (`--n8n`). */
+	node?: string;
 	at: string;
 }

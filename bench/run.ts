@@ -7,13 +7,17 @@
 // (n8n's Mailchimp node's way) is measured on a sample and extrapolated. Prints a table and writes
 // bench/results.json and bench/results.svg. Then the second-run case (secondRun.ts): the largest
 // size exported twice, the second time with Only Send Changes (`--no-second-run` skips it).
+// `--n8n 2` runs the workers on the Node that n8n 2.x runs on (24, installed by the e2e harness)
+// and writes bench/results-node24.json; without it they run on the Node running this script.
 
-import { spawn, type ChildProcess } from 'child_process';
+import { spawn, spawnSync, type ChildProcess } from 'child_process';
 import { buildSync } from 'esbuild';
 import { mkdirSync, writeFileSync } from 'fs';
 import { loadavg } from 'os';
 import { join, resolve } from 'path';
 
+import { ensureNode } from '../test/e2e/harness/install';
+import { LINES, parseLine } from '../test/e2e/harness/lines';
 import { formatDuration, renderSvg } from './chart';
 import { lowerBound, PRODUCT_MS_PER_MILLION, REFERENCE } from './model';
 import { csvPath, writeCsv } from './profiles';
@@ -40,6 +44,9 @@ export interface Args {
 	secondRunOnly: boolean;
 	json: string;
 	svg: string;
+	secondRunJson: string;
+	/** The Node.js binary the workers run on. */
+	node: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -54,7 +61,11 @@ function parseArgs(argv: string[]): Args {
 		secondRunOnly: false,
 		json: join(BENCH, 'results.json'),
 		svg: join(BENCH, 'results.svg'),
+		secondRunJson: join(BENCH, 'results-second-run.json'),
+		node: process.execPath,
 	};
+	let json: string | undefined;
+	let svg: string | undefined;
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split('=', 2);
 		const value = (): string => inline ?? argv[++i];
@@ -84,15 +95,28 @@ function parseArgs(argv: string[]): Args {
 				args.secondRunOnly = true;
 				break;
 			case '--json':
-				args.json = resolve(value());
+				json = resolve(value());
 				break;
 			case '--svg':
-				args.svg = resolve(value());
+				svg = resolve(value());
 				break;
+			case '--n8n': {
+				const spec = LINES[parseLine(value(), '--n8n')];
+				if (spec.nodeVersion !== undefined) {
+					args.node = ensureNode(spec, (l) => console.log(`  [node] ${l}`)).bin;
+					const suffix = `-node${spec.nodeVersion.split('.')[0]}`;
+					args.json = join(BENCH, `results${suffix}.json`);
+					args.svg = join(BENCH, `results${suffix}.svg`);
+					args.secondRunJson = join(BENCH, `results-second-run${suffix}.json`);
+				}
+				break;
+			}
 			default:
 				throw new Error(`Unknown argument ${argv[i]}`);
 		}
 	}
+	args.json = json ?? args.json;
+	args.svg = svg ?? args.svg;
 	for (const size of args.sizes) if (!Number.isInteger(size) || size < 1) throw new Error(`Bad size ${size}`);
 	for (const input of args.inputs) if (input !== 'binary' && input !== 'items') throw new Error(`Bad input ${input}`);
 	if (!(args.scale > 0)) throw new Error('--scale must be > 0');
@@ -151,11 +175,11 @@ function bundleWorker(): string {
 
 let workerFile: string | undefined;
 
-function runWorker(task: WorkerTask, heapMb = 4096): Promise<WorkerOutput> {
+function runWorker(node: string, task: WorkerTask, heapMb = 4096): Promise<WorkerOutput> {
 	workerFile ??= bundleWorker();
 	const file = workerFile;
 	return new Promise((ok, fail) => {
-		const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, file, JSON.stringify(task)], {
+		const child = spawn(node, [`--max-old-space-size=${heapMb}`, file, JSON.stringify(task)], {
 			cwd: ROOT,
 			stdio: ['ignore', 'pipe', 'inherit'],
 		});
@@ -258,9 +282,14 @@ function toResult(
 	};
 }
 
+/** `v24.21.0`: the version of the Node.js binary `node`. */
+function nodeVersion(node: string): string {
+	return spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+}
+
 /** The main table: for each size and input kind, the export against the simulator (and the CPU run). */
 async function mainCases(args: Args, sim: Simulator, files: Map<number, string>, results: BenchResult[], log: (s: string) => void): Promise<void> {
-	const one = await runWorker({ mode: 'oneByOne', sample: args.sample, seed: args.seed, simUrl: sim.url, apiKey: API_KEY });
+	const one = await runWorker(args.node, { mode: 'oneByOne', sample: args.sample, seed: args.seed, simUrl: sim.url, apiKey: API_KEY });
 	const oneByOne = { sample: args.sample, sampleMs: one.wallMs, perMemberMs: one.wallMs / args.sample, extrapolatedMs: 0 };
 	log(`  one PUT per member: ${args.sample} PUTs in ${one.wallMs.toFixed(0)} ms = ${oneByOne.perMemberMs.toFixed(2)} ms each at scale ${args.scale} (model: ${(250 * args.scale).toFixed(2)} ms)`);
 
@@ -268,7 +297,7 @@ async function mainCases(args: Args, sim: Simulator, files: Map<number, string>,
 		for (const input of args.inputs) {
 			const loadAvg = loadavg()[0];
 			const base = { size, input, seed: args.seed, csvPath: files.get(size), apiKey: API_KEY };
-			const simRun = await runWorker({ mode: 'sim', ...base, simUrl: sim.url });
+			const simRun = await runWorker(args.node, { mode: 'sim', ...base, simUrl: sim.url });
 			const s = simRun.summary!;
 			log(
 				`  ${size} ${input}: wall ${simRun.wallMs.toFixed(0)} ms, cpu ${simRun.cpuMs.toFixed(0)} ms, rss ${simRun.peakRssMb.toFixed(0)} MB; ` +
@@ -277,10 +306,10 @@ async function mainCases(args: Args, sim: Simulator, files: Map<number, string>,
 			);
 			let cpuRun: WorkerOutput | undefined;
 			if (args.cpu) {
-				cpuRun = await runWorker({ mode: 'cpu', ...base });
+				cpuRun = await runWorker(args.node, { mode: 'cpu', ...base });
 				log(`  ${size} ${input}: zero latency: ${cpuRun.cpuMs.toFixed(0)} ms CPU (${cpuRun.wallMs.toFixed(0)} ms wall), ${(s.profilesIn / (cpuRun.cpuMs / 1000)).toFixed(0)} profiles per CPU s`);
 			}
-			results.push(toResult(size, input, args.scale, simRun, cpuRun, oneByOne, loadAvg));
+			results.push({ ...toResult(size, input, args.scale, simRun, cpuRun, oneByOne, loadAvg), node: nodeVersion(args.node) });
 		}
 	}
 }
@@ -288,7 +317,7 @@ async function mainCases(args: Args, sim: Simulator, files: Map<number, string>,
 async function main(): Promise<void> {
 	const args = parseArgs(process.argv.slice(2));
 	const log = (s: string): void => console.log(s);
-	log(`bench: sizes ${args.sizes.join(', ')}; inputs ${args.inputs.join(', ')}; scale ${args.scale}; seed ${args.seed}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+	log(`bench: sizes ${args.sizes.join(', ')}; inputs ${args.inputs.join(', ')}; scale ${args.scale}; seed ${args.seed}; Node ${nodeVersion(args.node)}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 	mkdirSync(OUT_DIR, { recursive: true });
 	const files = new Map<number, string>();
 	if (args.inputs.includes('binary') && !args.secondRunOnly) {
@@ -309,7 +338,7 @@ async function main(): Promise<void> {
 		if (args.secondRun) {
 			const size = Math.max(...args.sizes);
 			const loadAvg = loadavg()[0];
-			const out = await runWorker({ mode: 'secondRun', size, seed: args.seed, scale: args.scale, simUrl: sim.url, apiKey: API_KEY });
+			const out = await runWorker(args.node, { mode: 'secondRun', size, seed: args.seed, scale: args.scale, simUrl: sim.url, apiKey: API_KEY });
 			second = { ...out.secondRun!, loadAvg };
 			log(`  second run ${size}: ${JSON.stringify(second)}`);
 		}
@@ -330,7 +359,7 @@ async function main(): Promise<void> {
 		log(secondRunTable(second));
 		log(`  ${second.second.summary.onlySendChanges?.reason ?? ''}`);
 		log(`  targets: >= 5x faster than the full export at scale 1: ${second.speedupAt1 >= 5 ? 'met' : 'NOT met'} (${second.speedupAt1.toFixed(1)}x); writes <= 1% over the changes: ${second.writesPerChange <= 1.01 ? 'met' : 'NOT met'} (${second.writesPerChange.toFixed(3)}); audience exact: ${second.audience.mismatches === 0 && second.audience.members === second.audience.expected ? 'yes' : 'NO'}`);
-		writeFileSync(join(BENCH, 'results-second-run.json'), JSON.stringify(second, null, '\t') + '\n');
+		writeFileSync(args.secondRunJson, JSON.stringify(second, null, '\t') + '\n');
 	}
 	if (!args.secondRunOnly) {
 		writeFileSync(args.json, JSON.stringify(results, null, '\t') + '\n');
