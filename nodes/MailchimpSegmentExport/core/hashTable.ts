@@ -3,19 +3,41 @@
 // index and the audience snapshot are both built on it; what to do when two identities share a
 // hash is theirs to decide.
 
+import { emailKey } from './email';
+
+/**
+ * Hashes `key` into `out` (two 32-bit halves). With `lowerAscii`, as if its ASCII capitals were
+ * lower case; false then, with nothing written, at its first character beyond ASCII.
+ */
+function hashChars(key: string, lowerAscii: boolean, out: Uint32Array): boolean {
+	let a = 0x811c9dc5;
+	let b = 0x9e3779b9 ^ key.length;
+	for (let i = 0; i < key.length; i++) {
+		let c = key.charCodeAt(i);
+		if (lowerAscii) {
+			if (c >= 0x80) return false;
+			if (c >= 0x41 && c <= 0x5a) c += 0x20;
+		}
+		a = Math.imul(a ^ c, 0x01000193);
+		b = Math.imul(b ^ c, 0x5bd1e995);
+		b ^= b >>> 15;
+	}
+	out[0] = fmix(a);
+	out[1] = fmix(b ^ a);
+	return true;
+}
+
 /** The 64-bit hash of an identity, as two 32-bit halves in `out`. Replaceable for tests. */
 export const memberHash = {
 	of(key: string, out: Uint32Array): void {
-		let a = 0x811c9dc5;
-		let b = 0x9e3779b9 ^ key.length;
-		for (let i = 0; i < key.length; i++) {
-			const c = key.charCodeAt(i);
-			a = Math.imul(a ^ c, 0x01000193);
-			b = Math.imul(b ^ c, 0x5bd1e995);
-			b ^= b >>> 15;
-		}
-		out[0] = fmix(a);
-		out[1] = fmix(b ^ a);
+		hashChars(key, false, out);
+	},
+	/**
+	 * The hash of an email's identity, `of(emailKey(email))`: without making the lower-cased
+	 * string when the address is ASCII (lower-casing keeps an ASCII address's length).
+	 */
+	ofEmail(email: string, out: Uint32Array): void {
+		if (!hashChars(email, true, out)) memberHash.of(emailKey(email), out);
 	},
 };
 

@@ -11,6 +11,7 @@
 // only the member's first row is left unverified; pass 2 compares it (`resolveFirstRow`)
 // before anything of that member is sent, and splits the two people apart if they differ.
 
+import { emailKey } from './email';
 import { ExportError } from './errors';
 import { HashTable, memberHash } from './hashTable';
 import { Outcome, type ProfileMapper, newMappedProfile } from './profile';
@@ -106,11 +107,12 @@ export class MemberIndex {
 	}
 
 	/**
-	 * Records a valid row, the `place`-th row of the read (0-based, every row counted); true when
-	 * the email was already there (the earlier row is now a duplicate).
+	 * Records a valid row with `email` (trimmed, as written), the `place`-th row of the read
+	 * (0-based, every row counted); true when the email was already there (the earlier row is now
+	 * a duplicate). The lower-cased email is made only when the member has several rows.
 	 */
-	add(key: string, place: number, rowIndex: number, itemIndex: number, fingerprint: number, segments: readonly number[]): boolean {
-		memberHash.of(key, this.hash);
+	add(email: string, place: number, rowIndex: number, itemIndex: number, fingerprint: number, segments: readonly number[]): boolean {
+		memberHash.ofEmail(email, this.hash);
 		const head = this.head();
 		if (head < 0) {
 			const ord = this.newMember(rowIndex, itemIndex, fingerprint);
@@ -120,6 +122,7 @@ export class MemberIndex {
 			return false;
 		}
 		let ord = head;
+		const key = emailKey(email);
 		if (!this.keys.has(head)) {
 			// The member's second row: from now on its email is known.
 			this.keys.set(head, detach(key));
@@ -320,7 +323,7 @@ export async function buildPlan(
 		}
 		switch (mapper.map(row.data, mapped)) {
 			case Outcome.Ok:
-				if (index.add(mapped.key, at, row.index, row.itemIndex, mapper.fingerprint(mapped), mapped.segments)) {
+				if (index.add(mapped.email, at, row.index, row.itemIndex, mapper.fingerprint(mapped), mapped.segments)) {
 					report.duplicate++;
 				}
 				break;

@@ -22,10 +22,8 @@ export const enum Outcome {
 
 /** The result of mapping one row; reused from row to row. */
 export interface MappedProfile {
-	/** Trimmed email as given. */
+	/** Trimmed email as given (its identity is emailKey of it). */
 	email: string;
-	/** Lower-cased email: the member's identity. */
-	key: string;
 	/** Exported segment ids of this row. */
 	segments: number[];
 	/** Converted values by mapped field (OMIT when not sent). */
@@ -52,7 +50,7 @@ const SEGMENT_CELL_REMEMBERED_LENGTH = 200;
 const CONSENT_WORDS = new Set(['true', 'yes', 'y', '1']);
 
 export function newMappedProfile(): MappedProfile {
-	return { email: '', key: '', segments: [], values: [], reason: '', field: undefined, code: undefined };
+	return { email: '', segments: [], values: [], reason: '', field: undefined, code: undefined };
 }
 
 /** True only for an explicit yes: `true`, 1, or the text true/yes/y/1 (CSV). */
@@ -254,7 +252,6 @@ export class ProfileMapper {
 	 * skipped is not also checked for errors).
 	 */
 	map(data: unknown, out: MappedProfile): Outcome {
-		out.key = '';
 		if (this.consent !== undefined && !isConsent(this.consent.read(data))) return Outcome.NoConsent;
 		const rawEmail = this.email.read(data);
 		const email = typeof rawEmail === 'string' ? rawEmail.trim() : '';
@@ -272,17 +269,14 @@ export class ProfileMapper {
 		const problem = emailProblem(email);
 		if (problem !== null) return this.reject(out, 'INVALID_EMAIL', problem, this.email.path);
 		out.email = email;
-		out.key = emailKey(email);
 		return this.mapValues(data, out);
 	}
 
 	/**
 	 * Pass 2: maps again a row pass 1 accepted (checked with the fingerprint): consent, segments
 	 * and merge fields again, not the email rule, which the same address passed in pass 1.
-	 * `out.key` is left empty: pass 2 finds members by the row's place.
 	 */
 	remap(data: unknown, out: MappedProfile): Outcome {
-		out.key = '';
 		if (this.consent !== undefined && !isConsent(this.consent.read(data))) return Outcome.NoConsent;
 		const rawEmail = this.email.read(data);
 		if (typeof rawEmail !== 'string') return this.reject(out, 'INVALID_EMAIL', reasons.emailNotTextAgain(), this.email.path);

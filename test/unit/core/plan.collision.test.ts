@@ -17,10 +17,12 @@ afterEach(async () => {
 });
 
 function collideAll(): void {
-	jest.spyOn(memberHash, 'of').mockImplementation((_key, out) => {
+	const seven = (_key: string, out: Uint32Array): void => {
 		out[0] = 7;
 		out[1] = 7;
-	});
+	};
+	jest.spyOn(memberHash, 'of').mockImplementation(seven);
+	jest.spyOn(memberHash, 'ofEmail').mockImplementation(seven);
 }
 
 async function exportRows(data: unknown[] | (() => ProfileRow[])) {

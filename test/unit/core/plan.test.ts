@@ -30,6 +30,14 @@ describe('buildPlan', () => {
 		expect(report.rejected).toEqual([]);
 	});
 
+	it('an address beyond ASCII is one member whatever its case, too', async () => {
+		const rows = [{ ...person(1, 'vip'), email: 'Zoe@BÜCHER.example' }, { ...person(2, 'churn'), email: 'zoe@bücher.EXAMPLE' }];
+		const { index, report } = await plan(rowsOf(rows));
+		expect(index.size).toBe(1);
+		expect(index.find('zoe@bücher.example')).toBe(0);
+		expect(report.duplicate).toBe(1);
+	});
+
 	it("writes a member's segments into a reused list exactly, a shorter list after a longer one included", async () => {
 		const { index, mapper } = await plan(rowsOf([person(1, ['vip', 'churn']), person(2, 'churn'), person(3, 'vip')]));
 		const names = (ord: number, into: number[]) => index.segmentsOf(ord, into).map((s) => mapper.segments.names[s]);

@@ -64,7 +64,6 @@ describe('ProfileMapper', () => {
 		const out = newMappedProfile();
 		expect(m.map({ contact: { email: '  Ann@Example.COM ' }, first: 'Ann', stats: { ltv: '12.5' }, segment: 'vip' }, out)).toBe(Outcome.Ok);
 		expect(out.email).toBe('Ann@Example.COM');
-		expect(out.key).toBe('ann@example.com');
 		const builder = new MemberBuilder('pending', m.fields.map((f) => f.tag));
 		expect(builder.build(out.email, out.values, undefined)).toEqual({ email_address: 'Ann@Example.COM', status_if_new: 'pending', merge_fields: { FNAME: 'Ann', LTV: 12.5 } });
 		expect(builder.build(out.email, out.values.map(() => OMIT), ['VIP'])).toEqual({ email_address: 'Ann@Example.COM', status_if_new: 'pending', tags: ['VIP'] });
