@@ -6,22 +6,24 @@
 import { emailKey } from './email';
 
 /**
- * Hashes `key` into `out` (two 32-bit halves). With `lowerAscii`, as if its ASCII capitals were
- * lower case; false then, with nothing written, at its first character beyond ASCII.
+ * Hashes `key` into `out` (two 32-bit halves). With `lower` 0x20, as if its ASCII capitals were
+ * small letters, and false, with nothing written, when it has a character beyond ASCII; with
+ * `lower` 0, as it is. Capitals are lowered without a branch (a third of the loop's time with one).
  */
-function hashChars(key: string, lowerAscii: boolean, out: Uint32Array): boolean {
+function hashChars(key: string, lower: 0 | 0x20, out: Uint32Array): boolean {
 	let a = 0x811c9dc5;
 	let b = 0x9e3779b9 ^ key.length;
+	let seen = 0;
 	for (let i = 0; i < key.length; i++) {
 		let c = key.charCodeAt(i);
-		if (lowerAscii) {
-			if (c >= 0x80) return false;
-			if (c >= 0x41 && c <= 0x5a) c += 0x20;
-		}
+		seen |= c;
+		// (c - 65) | (90 - c) has its sign bit clear only for 65 to 90, 'A' to 'Z'.
+		c |= ((~((c - 65) | (90 - c)) >>> 31) << 5) & lower;
 		a = Math.imul(a ^ c, 0x01000193);
 		b = Math.imul(b ^ c, 0x5bd1e995);
 		b ^= b >>> 15;
 	}
+	if (lower !== 0 && seen >= 0x80) return false;
 	out[0] = fmix(a);
 	out[1] = fmix(b ^ a);
 	return true;
@@ -30,14 +32,14 @@ function hashChars(key: string, lowerAscii: boolean, out: Uint32Array): boolean 
 /** The 64-bit hash of an identity, as two 32-bit halves in `out`. Replaceable for tests. */
 export const memberHash = {
 	of(key: string, out: Uint32Array): void {
-		hashChars(key, false, out);
+		hashChars(key, 0, out);
 	},
 	/**
 	 * The hash of an email's identity, `of(emailKey(email))`: without making the lower-cased
 	 * string when the address is ASCII (lower-casing keeps an ASCII address's length).
 	 */
 	ofEmail(email: string, out: Uint32Array): void {
-		if (!hashChars(email, true, out)) memberHash.of(emailKey(email), out);
+		if (!hashChars(email, 0x20, out)) memberHash.of(emailKey(email), out);
 	},
 };
 

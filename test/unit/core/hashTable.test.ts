@@ -18,6 +18,15 @@ describe('memberHash.ofEmail', () => {
 		for (const s of samples) expect(hashOf(memberHash.ofEmail, s)).toEqual(hashOf(memberHash.of, emailKey(s)));
 	});
 
+	it('is the hash of the lower-cased character for every UTF-16 code unit, next to a capital', () => {
+		const wrong: number[] = [];
+		for (let c = 0; c < 0x10000; c++) {
+			const s = `A${String.fromCharCode(c)}`;
+			if (hashOf(memberHash.ofEmail, s).join() !== hashOf(memberHash.of, emailKey(s)).join()) wrong.push(c);
+		}
+		expect(wrong).toEqual([]);
+	});
+
 	it('tells apart addresses that differ in more than case', () => {
 		expect(hashOf(memberHash.ofEmail, 'ann@example.com')).not.toEqual(hashOf(memberHash.ofEmail, 'ann@example.org'));
 		expect(hashOf(memberHash.ofEmail, 'A@x.org')).toEqual(hashOf(memberHash.ofEmail, 'a@X.ORG'));
