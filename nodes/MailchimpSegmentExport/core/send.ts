@@ -127,14 +127,16 @@ export class Sender {
 	// What the tag queue asks about the member being handed to it (TagQueue.add calls these at
 	// once and keeps none): made once here rather than as closures per member.
 	private heldNow = -1;
-	private tagIdsNow: readonly number[] = [];
+	private tagsNow: ReadonlyArray<{ readonly id: number }> = [];
 	private batchNow: Batch | undefined;
 	private memberNow = 0;
 	/** The email of the batch member being handed to the tag queue: read from the batch only when it waits there. */
 	private readonly emailNow = (): string => this.batchNow!.email(this.memberNow);
 	private readonly hasInAnswer = (segment: number): boolean => {
 		const tagId = this.ctx.targets[segment].tagId;
-		return tagId !== null && this.tagIdsNow.includes(tagId);
+		const tags = this.tagsNow;
+		for (let k = 0; k < tags.length; k++) if (tags[k].id === tagId) return true;
+		return false;
 	};
 	private readonly hasInSnapshot = (segment: number): boolean => this.ctx.audience!.snapshot.hasTag(this.heldNow, segment);
 	private readonly carriedByUpsert = (segment: number): boolean => this.carries(segment, this.heldNow);
@@ -239,7 +241,7 @@ export class Sender {
 		for (const member of result.new_members) {
 			const i = answer.take(member.email_address);
 			if (i < 0) continue;
-			this.exported(batch, i, MemberState.Created, member.tagIds);
+			this.exported(batch, i, MemberState.Created, member.tags ?? undefined);
 		}
 		for (const member of result.updated_members) {
 			const i = answer.take(member.email_address);
@@ -248,7 +250,7 @@ export class Sender {
 				this.rejectMember(batch, i, absenceReason({ kind: 'absent', archived: true }), 'NOT_IN_AUDIENCE');
 				continue;
 			}
-			this.exported(batch, i, MemberState.Updated, member.tagIds);
+			this.exported(batch, i, MemberState.Updated, member.tags ?? undefined);
 		}
 		for (const error of result.errors) {
 			const i = answer.take(error.email_address);
@@ -313,7 +315,7 @@ export class Sender {
 		members.forEach((i, n) => {
 			const presence = found[n];
 			if (presence.kind === 'present') {
-				this.exported(batch, i, MemberState.Updated, presence.member.tagIds);
+				this.exported(batch, i, MemberState.Updated, presence.member.tagIds.map((id) => ({ id })));
 				return;
 			}
 			if (presence.kind === 'unknown') this.ctx.report.partial = true;
@@ -355,10 +357,10 @@ export class Sender {
 
 	/**
 	 * Member `i` of the batch is in the audience (`state`: created, updated, or a dry run's):
-	 * exported, and queued for its tags. `tagIds`: the tags Mailchimp's answer showed it with;
-	 * without them, the audience snapshot's, if it is there.
+	 * exported, and queued for its tags. `tags`: the tags Mailchimp showed it with; without them,
+	 * the audience snapshot's, if it is there.
 	 */
-	private exported(batch: Batch, i: number, state: MemberState, tagIds?: readonly number[]): void {
+	private exported(batch: Batch, i: number, state: MemberState, tags?: ReadonlyArray<{ readonly id: number }>): void {
 		const ord = batch.ords[i];
 		const held = batch.held[i];
 		this.ctx.index.state[ord] = state;
@@ -367,14 +369,14 @@ export class Sender {
 		this.batchNow = batch;
 		this.memberNow = i;
 		let has: ((segment: number) => boolean) | undefined;
-		if (tagIds !== undefined) {
-			this.tagIdsNow = tagIds;
+		if (tags !== undefined) {
+			this.tagsNow = tags;
 			has = this.hasInAnswer;
 		} else if (audience !== undefined && held >= 0) {
 			has = this.hasInSnapshot;
 		}
 		// Only Mailchimp's answer can show that the upsert's tags were taken.
-		this.tags.add(ord, this.emailNow, has, audience !== undefined, tagIds === undefined ? undefined : this.carriedByUpsert);
+		this.tags.add(ord, this.emailNow, has, audience !== undefined, tags === undefined ? undefined : this.carriedByUpsert);
 	}
 
 	/** Members accepted in pass 1 whose row was not found in pass 2. */
