@@ -80,5 +80,7 @@ export interface BenchResult {
 	loadAvg: number;
 	/** The Node.js version the worker ran on (`--n8n`). */
 	node?: string;
+	/** BENCH_NODE_FLAGS, when set. */
+	nodeFlags?: string;
 	at: string;
 }

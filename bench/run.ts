@@ -175,11 +175,16 @@ function bundleWorker(): string {
 
 let workerFile: string | undefined;
 
+/** BENCH_NODE_FLAGS (e.g. `--max-semi-space-size=16`): more Node.js flags for the workers, recorded with each result. */
+function workerFlags(): string[] {
+	return (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
+}
+
 function runWorker(node: string, task: WorkerTask, heapMb = 4096): Promise<WorkerOutput> {
 	workerFile ??= bundleWorker();
 	const file = workerFile;
 	return new Promise((ok, fail) => {
-		const child = spawn(node, [`--max-old-space-size=${heapMb}`, file, JSON.stringify(task)], {
+		const child = spawn(node, [`--max-old-space-size=${heapMb}`, ...workerFlags(), file, JSON.stringify(task)], {
 			cwd: ROOT,
 			stdio: ['ignore', 'pipe', 'inherit'],
 		});
@@ -309,7 +314,8 @@ async function mainCases(args: Args, sim: Simulator, files: Map<number, string>,
 				cpuRun = await runWorker(args.node, { mode: 'cpu', ...base });
 				log(`  ${size} ${input}: zero latency: ${cpuRun.cpuMs.toFixed(0)} ms CPU (${cpuRun.wallMs.toFixed(0)} ms wall), ${(s.profilesIn / (cpuRun.cpuMs / 1000)).toFixed(0)} profiles per CPU s`);
 			}
-			results.push({ ...toResult(size, input, args.scale, simRun, cpuRun, oneByOne, loadAvg), node: nodeVersion(args.node) });
+			const flags = workerFlags();
+			results.push({ ...toResult(size, input, args.scale, simRun, cpuRun, oneByOne, loadAvg), node: nodeVersion(args.node), ...(flags.length > 0 ? { nodeFlags: flags.join(' ') } : {}) });
 		}
 	}
 }
@@ -317,7 +323,7 @@ async function mainCases(args: Args, sim: Simulator, files: Map<number, string>,
 async function main(): Promise<void> {
 	const args = parseArgs(process.argv.slice(2));
 	const log = (s: string): void => console.log(s);
-	log(`bench: sizes ${args.sizes.join(', ')}; inputs ${args.inputs.join(', ')}; scale ${args.scale}; seed ${args.seed}; Node ${nodeVersion(args.node)}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+	log(`bench: sizes ${args.sizes.join(', ')}; inputs ${args.inputs.join(', ')}; scale ${args.scale}; seed ${args.seed}; Node ${nodeVersion(args.node)} ${workerFlags().join(' ')}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 	mkdirSync(OUT_DIR, { recursive: true });
 	const files = new Map<number, string>();
 	if (args.inputs.includes('binary') && !args.secondRunOnly) {
