@@ -3,7 +3,7 @@
 // Left panel: wall time at scale 1 (log scale) per size and input kind: ours (projected), the
 // lower bound, the one-PUT-per-member way (extrapolated), and the modelled product's 3 hours per
 // million. Right panels: our profiles per CPU second against the 200,000 target, and peak RSS
-// against the 400 MB target.
+// against the 250 MB target (issue 14's, for 1,000,000 profiles from a file; the other bars light blue).
 
 import type { BenchResult } from './result';
 
@@ -110,7 +110,7 @@ export function renderSvg(results: BenchResult[], title: string): string {
 		const sx = (v: number): number => (pw * v) / max;
 		results.forEach((r, i) => {
 			const v = get(r);
-			const ok = better === 'higher' ? v >= target : v <= target;
+			const ok = better === 'higher' ? v >= target : v < target;
 			const y = py + i * (bh + 3);
 			const fill = !applies(r) ? '#9ecae1' : ok ? '#31a354' : '#de2d26';
 			out.push(`<rect x="${px}" y="${y.toFixed(1)}" width="${Math.max(1, sx(v)).toFixed(1)}" height="${bh.toFixed(1)}" fill="${fill}"/>`);
@@ -123,8 +123,9 @@ export function renderSvg(results: BenchResult[], title: string): string {
 		out.push(text(tx, bottom + 12, targetLabel, 'font-size="9" text-anchor="middle"'));
 	};
 	const ph = Math.max(150, results.length * 19 + 10);
-	panel(top, ph, 'Profiles per CPU second (ours)', 200_000, 'target 200,000/s', 'higher', (r) => r.cpuProfilesPerSec, (v) => `${Math.round(v).toLocaleString('en-US')}/s`);
-	panel(top + ph + 50, ph, 'Peak RSS of our process', 400, 'target 400 MB (1M binary only)', 'lower', (r) => r.peakRssMb, (v) => `${Math.round(v)} MB`, (r) => r.size >= 1_000_000 && r.input === 'binary');
+	const targeted = (r: BenchResult): boolean => r.size === 1_000_000 && r.input === 'binary';
+	panel(top, ph, 'Profiles per CPU second (ours)', 200_000, 'target 200,000/s (1M binary)', 'higher', (r) => r.cpuProfilesPerSec, (v) => `${Math.round(v).toLocaleString('en-US')}/s`, targeted);
+	panel(top + ph + 50, ph, 'Peak RSS of our process', 250, 'target under 250 MB (1M binary)', 'lower', (r) => r.peakRssMb, (v) => `${Math.round(v)} MB`, targeted);
 
 	out.push('</svg>');
 	return out.join('\n') + '\n';

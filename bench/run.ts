@@ -287,6 +287,12 @@ function toResult(
 	};
 }
 
+/** The chart's title: the sizes, the simulator's scale and the Node.js the workers ran on. */
+export function svgTitle(results: readonly BenchResult[], scale: number): string {
+	const sizes = [...new Set(results.map((r) => r.size))].map((s) => s.toLocaleString('en-US')).join(' / ');
+	return `Mailchimp Segment Export: ${sizes} profiles (simulator scale ${scale}, Node.js ${results[0]?.node ?? process.version})`;
+}
+
 /** `v24.21.0`: the version of the Node.js binary `node`. */
 function nodeVersion(node: string): string {
 	return spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
@@ -369,7 +375,7 @@ async function main(): Promise<void> {
 	}
 	if (!args.secondRunOnly) {
 		writeFileSync(args.json, JSON.stringify(results, null, '\t') + '\n');
-		writeFileSync(args.svg, renderSvg(results, `Mailchimp Segment Export: ${args.sizes.map((s) => s.toLocaleString('en-US')).join(' / ')} profiles (simulator scale ${args.scale})`));
+		writeFileSync(args.svg, renderSvg(results, svgTitle(results, args.scale)));
 		log(`wrote ${args.json} and ${args.svg}`);
 	}
 }
