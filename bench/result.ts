@@ -51,7 +51,7 @@ export interface BenchResult {
 	projectedSpeedup: number;
 	/** The modelled product's 3 hours per 1,000,000 profiles, pro rata. */
 	productMs: number;
-	/** Profiles per CPU second of our process through mapping, validation and serialising (zero latency). */
+	/** Profiles per CPU second of our process through mapping, validation and serialising (zero latency; the median of `cpuMsRuns`). */
 	cpuProfilesPerSec: number;
 	/** CPU ms of our process per 100,000 profiles, same run. */
 	cpuMsPer100k: number;
@@ -61,6 +61,8 @@ export interface BenchResult {
 	peakRssMb: number;
 	/** Peak resident set of the zero-latency CPU run, MB. */
 	cpuRunPeakRssMb: number;
+	/** Our CPU in each zero-latency run (`--cpu-runs`), ms, in the order run. */
+	cpuMsRuns?: number[];
 	/** API requests the simulator saw during the export. */
 	apiCalls: number;
 	/** Retries the node reported. */
