@@ -88,12 +88,15 @@ function listEnd(bytes: Buffer, at: number): number {
 function readSerialised(body: Buffer): { members: Array<{ email_address: string; tags?: string[] }> } {
 	const members: Array<{ email_address: string; tags?: string[] }> = [];
 	let at = body.indexOf(MEMBER_START);
+	// The first tags at or after the current member (searched again only once passed, so that
+	// members without tags do not each search the rest of the body).
+	let tags = 0;
 	while (at >= 0) {
 		const open = at + MEMBER_START.length - 1;
 		const close = stringEnd(body, open);
 		const next = body.indexOf(MEMBER_START, close);
 		const member: { email_address: string; tags?: string[] } = { email_address: JSON.parse(body.toString('utf8', open, close + 1)) as string };
-		const tags = body.indexOf(TAGS_START, close);
+		if (tags !== -1 && tags < close) tags = body.indexOf(TAGS_START, close);
 		if (tags >= 0 && (next < 0 || tags < next)) {
 			const list = tags + TAGS_START.length - 1;
 			member.tags = JSON.parse(body.toString('utf8', list, listEnd(body, list) + 1)) as string[];

@@ -10,7 +10,7 @@
 // `--n8n 2` runs the workers on the Node that n8n 2.x runs on (24, installed by the e2e harness)
 // and writes bench/results-node24.json; without it they run on the Node running this script.
 
-import { spawn, spawnSync, type ChildProcess } from 'child_process';
+import { spawn, type ChildProcess } from 'child_process';
 import { buildSync } from 'esbuild';
 import { mkdirSync, writeFileSync } from 'fs';
 import { loadavg } from 'os';
@@ -47,8 +47,9 @@ export interface Args {
 	json: string;
 	svg: string;
 	secondRunJson: string;
-	/** The Node.js binary the workers run on. */
+	/** The Node.js binary the workers run on, and its version. */
 	node: string;
+	nodeVersion: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -66,6 +67,7 @@ function parseArgs(argv: string[]): Args {
 		svg: join(BENCH, 'results.svg'),
 		secondRunJson: join(BENCH, 'results-second-run.json'),
 		node: process.execPath,
+		nodeVersion: process.version,
 	};
 	let json: string | undefined;
 	let svg: string | undefined;
@@ -110,6 +112,8 @@ function parseArgs(argv: string[]): Args {
 				const spec = LINES[parseLine(value(), '--n8n')];
 				if (spec.nodeVersion !== undefined) {
 					args.node = ensureNode(spec, (l) => console.log(`  [node] ${l}`)).bin;
+					// ensureNode checked that the binary says this version.
+					args.nodeVersion = `v${spec.nodeVersion}`;
 					const suffix = `-node${spec.nodeVersion.split('.')[0]}`;
 					args.json = join(BENCH, `results${suffix}.json`);
 					args.svg = join(BENCH, `results${suffix}.svg`);
@@ -300,11 +304,6 @@ export function svgTitle(results: readonly BenchResult[], scale: number): string
 	return `Mailchimp Segment Export: ${sizes} profiles (simulator scale ${scale}, Node.js ${results[0]?.node ?? process.version})`;
 }
 
-/** `v24.21.0`: the version of the Node.js binary `node`. */
-function nodeVersion(node: string): string {
-	return spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
-}
-
 /** The main table: for each size and input kind, the export against the simulator (and the CPU run). */
 async function mainCases(args: Args, sim: Simulator, files: Map<number, string>, results: BenchResult[], log: (s: string) => void): Promise<void> {
 	const one = await runWorker(args.node, { mode: 'oneByOne', sample: args.sample, seed: args.seed, simUrl: sim.url, apiKey: API_KEY });
@@ -334,7 +333,7 @@ async function mainCases(args: Args, sim: Simulator, files: Map<number, string>,
 			results.push({
 				...toResult(size, input, args.scale, simRun, cpuRun, oneByOne, loadAvg),
 				...(cpuRuns.length > 1 ? { cpuMsRuns: cpuRuns.map((r) => Math.round(r.cpuMs)) } : {}),
-				node: nodeVersion(args.node),
+				node: args.nodeVersion,
 				...(flags.length > 0 ? { nodeFlags: flags.join(' ') } : {}),
 			});
 		}
@@ -344,7 +343,7 @@ async function mainCases(args: Args, sim: Simulator, files: Map<number, string>,
 async function main(): Promise<void> {
 	const args = parseArgs(process.argv.slice(2));
 	const log = (s: string): void => console.log(s);
-	log(`bench: sizes ${args.sizes.join(', ')}; inputs ${args.inputs.join(', ')}; scale ${args.scale}; seed ${args.seed}; Node ${nodeVersion(args.node)} ${workerFlags().join(' ')}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+	log(`bench: sizes ${args.sizes.join(', ')}; inputs ${args.inputs.join(', ')}; scale ${args.scale}; seed ${args.seed}; Node ${args.nodeVersion} ${workerFlags().join(' ')}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 	mkdirSync(OUT_DIR, { recursive: true });
 	const files = new Map<number, string>();
 	if (args.inputs.includes('binary') && !args.secondRunOnly) {

@@ -189,7 +189,7 @@ export class Sender {
 				);
 				return;
 			}
-			const held = this.ctx.audience === undefined ? -1 : this.ctx.audience.snapshot.find(emailKey(mapped.email));
+			const held = this.ctx.audience === undefined ? -1 : this.ctx.audience.snapshot.find(mapped.email);
 			if (held >= 0 && this.unchanged(ord, held, mapped)) return undefined;
 			index.state[ord] = MemberState.Queued;
 			this.batch.add(ord, held, this.members.build(mapped.email, mapped.values, this.tagNames(ord, held)));

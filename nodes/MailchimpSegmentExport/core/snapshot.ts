@@ -39,9 +39,9 @@ export class AudienceSnapshot {
 		this.hashes.grow();
 	}
 
-	/** Records a listed member: its lower-cased email, its values hash, its exported segments' tags. */
-	add(key: string, values: Uint32Array, segments: readonly number[]): void {
-		memberHash.of(key, this.hash);
+	/** Records a listed member: its email, its values hash, its exported segments' tags. */
+	add(email: string, values: Uint32Array, segments: readonly number[]): void {
+		memberHash.ofEmail(email, this.hash);
 		const known = this.hashes.find(this.hash);
 		if (known >= 0) {
 			this.ambiguous.add(known);
@@ -56,9 +56,9 @@ export class AudienceSnapshot {
 		for (const s of segments) this.tagBits[ord * this.words + (s >>> 5)] |= 1 << (s & 31);
 	}
 
-	/** The listed member of this lower-cased email, or -1 (not listed, or its hash is ambiguous). */
-	find(key: string): number {
-		memberHash.of(key, this.hash);
+	/** The listed member of this email (in any case), or -1 (not listed, or its hash is ambiguous). */
+	find(email: string): number {
+		memberHash.ofEmail(email, this.hash);
 		const ord = this.hashes.find(this.hash);
 		return ord < 0 || this.ambiguous.has(ord) ? -1 : ord;
 	}

@@ -23,10 +23,12 @@ describe('AudienceSnapshot', () => {
 		const even = snapshot.find('m10@example.com');
 		expect([0, 31, 40].map((s) => snapshot.hasTag(even, s))).toEqual([true, false, true]);
 		expect(snapshot.find('nobody@example.com')).toBe(-1);
+		// An email as written finds the member listed under its lower-cased form.
+		expect(snapshot.find('M4321@Example.COM')).toBe(ord);
 	});
 
 	it('two listed emails with one hash (or one email listed twice) are never compared: both are sent', () => {
-		jest.spyOn(memberHash, 'of').mockImplementation((key, out) => {
+		jest.spyOn(memberHash, 'ofEmail').mockImplementation((key, out) => {
 			out[0] = key.startsWith('twin') ? 1 : key.length;
 			out[1] = key.startsWith('twin') ? 2 : key.charCodeAt(0);
 		});
