@@ -79,6 +79,26 @@ function parseBody(body: unknown): unknown {
 	return text;
 }
 
+/**
+ * The answer's contents moved into an object of our own, the helper's emptied. n8n's helper keeps
+ * its own reference to the parsed answer in objects of the request (axios's response) that often
+ * live long enough to reach V8's old space; the young-generation collector cannot see that those
+ * are dead, and promotes all they point to. A batch answer (500 members) then waited for a full
+ * collection: in n8n 1.x, most of what the export promoted. Once moved, the answer dies young.
+ */
+function ownAnswer(body: unknown): unknown {
+	if (Array.isArray(body)) return body.splice(0);
+	if (typeof body !== 'object' || body === null) return body;
+	const own = {};
+	const from = body as Record<string, unknown>;
+	for (const key of Object.keys(from)) {
+		// defineProperty: a key named __proto__ stays data.
+		Object.defineProperty(own, key, { value: from[key], enumerable: true, writable: true, configurable: true });
+		delete from[key];
+	}
+	return own;
+}
+
 function credentialDisplayName(ctx: RequestContext, credentialType: string): string | undefined {
 	const name = ctx.getNode().credentials?.[credentialType]?.name;
 	return typeof name === 'string' && name !== '' ? name : undefined;
@@ -199,6 +219,6 @@ export async function createRequestFn(
 			);
 		}
 		const status = typeof response.statusCode === 'number' ? response.statusCode : 0;
-		return withRetryAfter({ status, body: parseBody(response.body) }, response.headers);
+		return withRetryAfter({ status, body: ownAnswer(parseBody(response.body)) }, response.headers);
 	};
 }

@@ -137,6 +137,27 @@ describe('createRequestFn with an API key', () => {
 		expect((body as Buffer).toString('utf8')).toBe(text);
 		expect(headers).toEqual({ 'content-type': 'application/json' });
 	});
+	it("moves a parsed answer out of the helper's object, so that what n8n keeps of the request holds none of it", async () => {
+		const members = [{ email_address: 'a@example.com', tags: [{ id: 1 }] }];
+		const parsed: Record<string, unknown> = JSON.parse('{"new_members":[],"errors":[],"__proto__":{"polluted":true}}') as Record<string, unknown>;
+		parsed.new_members = members;
+		const list = [{ id: 'l1' }, { id: 'l2' }];
+		const answers = [parsed, list];
+		const { ctx } = mockContext({ credentials: { apiKey: KEY, consent: true }, withAuth: async () => ({ statusCode: 200, body: answers.shift() }) });
+		const request = await createRequestFn(ctx, 'apiKey');
+
+		const first = await request({ method: 'POST', path: '/lists/abc' });
+		expect(Object.keys(parsed)).toEqual([]);
+		expect((first.body as Record<string, unknown>).new_members).toBe(members);
+		expect(Object.keys(first.body as object)).toEqual(['new_members', 'errors', '__proto__']);
+		expect(Object.getPrototypeOf(first.body)).toBe(Object.prototype);
+		expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+
+		const second = await request({ method: 'GET', path: '/lists' });
+		expect(list).toEqual([]);
+		expect(second.body).toEqual([{ id: 'l1' }, { id: 'l2' }]);
+	});
+
 	it('resolves 4xx and 5xx answers, parsing problem+json text', async () => {
 		const problem = { title: 'API Key Invalid', status: 401, detail: 'Your API key may be invalid.' };
 		const { ctx } = mockContext({
