@@ -6,7 +6,8 @@
 import { z } from 'zod';
 
 import { ExportError, RequestFailedError } from './errors';
-import { jsonBody, jsonBytesOf } from './jsonBody';
+import type { BodyBuffers } from './bodyBuffers';
+import { jsonBody, jsonBytesOf, releaseJsonBody } from './jsonBody';
 import { LIST_ID_RE } from './options';
 import { problemText } from './redact';
 import { isThrottling403 } from './retry';
@@ -486,6 +487,9 @@ export class UpsertBatch {
 	/** Where each member's email is in the text, as [start, end) byte offsets inside its quotes. */
 	private emails: number[] | undefined;
 
+	/** `buffers`: where the body's bytes are written (reused memory, see `release`). */
+	constructor(private readonly buffers?: BodyBuffers) {}
+
 	get size(): number {
 		return this.count;
 	}
@@ -499,9 +503,23 @@ export class UpsertBatch {
 	/** Serialises the members and lets their objects go. */
 	seal(): void {
 		if (this.sealed !== undefined) return;
-		this.sealed = jsonBody(JSON.stringify({ members: this.members, update_existing: true }), ['members', 'update_existing'], this.count);
+		const text = JSON.stringify({ members: this.members, update_existing: true });
+		const buffers = this.buffers;
+		this.sealed = jsonBody(text, ['members', 'update_existing'], this.count, buffers === undefined ? undefined : (t) => buffers.encode(t));
 		this.text = jsonBytesOf(this.sealed);
 		this.members = [];
+	}
+
+	/**
+	 * Gives the body's bytes back to the buffers they were written into, once its request has
+	 * settled for good (answered, or failed after its retries): neither the body nor the
+	 * members' emails can be read afterwards.
+	 */
+	release(): void {
+		if (this.sealed === undefined) return;
+		this.text = undefined;
+		const bytes = releaseJsonBody(this.sealed);
+		if (bytes !== undefined) this.buffers?.release(bytes);
 	}
 
 	/** The request body: `{ members, update_existing: true }`. */
@@ -532,7 +550,7 @@ export class UpsertBatch {
 
 	private bytes(): Buffer {
 		this.seal();
-		return this.text!;
+		return this.text ?? jsonBytesOf(this.sealed)!;
 	}
 
 	private emailSpans(): number[] {

@@ -4,28 +4,52 @@
 // The text is kept as UTF-8 bytes: a batch's JSON (about 100 KB) as a string outlives a
 // scavenge and dies in V8's old space (in its large-object space once a name beyond Latin-1 makes
 // it two bytes a character), freed only by a full collection; as bytes outside the heap, V8
-// counts it and collects sooner. The transport sends `jsonBytesOf(body)`
-// as it is. The body's own enumerable properties read the text back, so that a transport (or a
+// counts it and collects sooner; written into reused memory (bodyBuffers.ts), it is given back
+// once its request has settled. The transport sends `jsonBytesOf(body)` as it is. The body's own enumerable properties read the text back, so that a transport (or a
 // test) that wants an object still gets one.
 
 const TEXT = Symbol('jsonText');
 const ITEMS = Symbol('jsonItems');
 
-/** A body whose JSON text is `text`, an object with the top-level `keys`, holding `items` list entries. */
-export function jsonBody(text: string, keys: readonly string[], items: number): object {
-	const bytes = Buffer.from(text, 'utf8');
+/** Where a body's bytes are: cleared once they are given back (`releaseJsonBody`). */
+interface Text {
+	bytes: Buffer | undefined;
+}
+
+const utf8 = (text: string): Buffer => Buffer.from(text, 'utf8');
+
+function bytesIn(text: Text): Buffer {
+	if (text.bytes === undefined) throw new Error('The request body was read after its request settled');
+	return text.bytes;
+}
+
+/**
+ * A body whose JSON text is `text`, an object with the top-level `keys`, holding `items` list
+ * entries; `encode` makes its bytes (BodyBuffers.encode to write them into reused memory).
+ */
+export function jsonBody(text: string, keys: readonly string[], items: number, encode: (text: string) => Buffer = utf8): object {
+	const held: Text = { bytes: encode(text) };
 	const body = {};
-	Object.defineProperty(body, TEXT, { value: bytes });
+	Object.defineProperty(body, TEXT, { value: held });
 	Object.defineProperty(body, ITEMS, { value: items });
 	for (const key of keys) {
-		Object.defineProperty(body, key, { enumerable: true, get: () => (JSON.parse(bytes.toString('utf8')) as Record<string, unknown>)[key] });
+		Object.defineProperty(body, key, { enumerable: true, get: () => (JSON.parse(bytesIn(held).toString('utf8')) as Record<string, unknown>)[key] });
 	}
 	return body;
 }
 
 /** The JSON text of a body built by jsonBody, as UTF-8 bytes, or undefined for any other body. */
 export function jsonBytesOf(body: unknown): Buffer | undefined {
-	return typeof body === 'object' && body !== null && TEXT in body ? (body as { [TEXT]: Buffer })[TEXT] : undefined;
+	return typeof body === 'object' && body !== null && TEXT in body ? bytesIn((body as { [TEXT]: Text })[TEXT]) : undefined;
+}
+
+/** Takes back the bytes of a body built by jsonBody, once no request can read them: reading the body afterwards throws. */
+export function releaseJsonBody(body: object): Buffer | undefined {
+	if (!(TEXT in body)) return undefined;
+	const held = (body as { [TEXT]: Text })[TEXT];
+	const bytes = held.bytes;
+	held.bytes = undefined;
+	return bytes;
 }
 
 /** How many list entries a body built by jsonBody holds (the members of a batch), or undefined. */

@@ -7,6 +7,7 @@
 
 import { MAX_BATCH, type MemberUpsert, UpsertBatch, type UpsertResult, upsertMembers } from './client';
 import type { ValueHasher } from './changes';
+import { BodyBuffers } from './bodyBuffers';
 import { absenceReason, lookUpMembers } from './confirm';
 import { emailKey } from './email';
 import { RequestFailedError } from './errors';
@@ -54,10 +55,14 @@ export interface SendContext {
  * 320 MiB.
  */
 class Batch {
-	readonly body = new UpsertBatch();
+	readonly body: UpsertBatch;
 	readonly ords: number[] = [];
 	/** The member in the audience snapshot, or -1 (not listed, or no snapshot). */
 	readonly held: number[] = [];
+
+	constructor(buffers: BodyBuffers) {
+		this.body = new UpsertBatch(buffers);
+	}
 
 	get size(): number {
 		return this.body.size;
@@ -116,7 +121,8 @@ class AnswerMatch {
 }
 
 export class Sender {
-	private batch = new Batch();
+	private readonly buffers = new BodyBuffers();
+	private batch = new Batch(this.buffers);
 	private readonly tasks: Tasks;
 	private readonly tags: TagQueue;
 	private readonly valueHash = new Uint32Array(2);
@@ -206,7 +212,7 @@ export class Sender {
 	private async flushBatch(): Promise<void> {
 		const batch = this.batch;
 		if (batch.size === 0) return;
-		this.batch = new Batch();
+		this.batch = new Batch(this.buffers);
 		batch.body.seal();
 		// Back-pressure: start a batch only when the pool has room, so that memory holds only
 		// the batches in flight.
@@ -219,6 +225,7 @@ export class Sender {
 				const state = this.ctx.audience === undefined ? MemberState.WouldExport : batch.held[i] >= 0 ? MemberState.Updated : MemberState.Created;
 				this.exported(batch, i, state);
 			}
+			batch.body.release();
 			return;
 		}
 		this.tasks.track(
@@ -230,7 +237,7 @@ export class Sender {
 			).then(
 				(result) => this.upserted(batch, result),
 				(error: unknown) => this.batchFailed(batch, error),
-			),
+			).finally(() => batch.body.release()),
 		);
 	}
 

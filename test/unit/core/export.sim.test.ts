@@ -15,6 +15,7 @@ import { createRequestFn } from '../../simulator/client';
 import { type Simulator, start } from '../../simulator/server';
 import type { SimulatorOptions } from '../../simulator/types';
 import { checkInvariant, options, rowsOf } from './helpers';
+import { asSent } from '../mockRequest';
 
 let sim: Simulator | undefined;
 afterEach(async () => {
@@ -67,7 +68,7 @@ describe('runExport against the simulator', () => {
 		sim.state.addMember(listId, { email: 'locked@example.com', status: 'unsubscribed', locked: true });
 		const seen: unknown[] = [];
 		const spy: typeof request = (r) => {
-			if (r.method === 'POST') seen.push(r.body);
+			if (r.method === 'POST') seen.push(asSent(r).body);
 			return request(r);
 		};
 		const { summary } = await runExport(

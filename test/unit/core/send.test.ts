@@ -2,6 +2,7 @@
 // their bodies, Mailchimp's answers matched back to the rows, and what a dry run sends.
 import { runExport } from '../../../nodes/MailchimpSegmentExport/core';
 import { UPSERT_FIELDS } from '../../../nodes/MailchimpSegmentExport/core/client';
+import { jsonBytesOf } from '../../../nodes/MailchimpSegmentExport/core/jsonBody';
 import { reasons } from '../../../nodes/MailchimpSegmentExport/core/rejections';
 import type { ApiRequest, ProfileRow } from '../../../nodes/MailchimpSegmentExport/core/types';
 import { mockRequest } from '../mockRequest';
@@ -78,6 +79,27 @@ describe('Sender: upserts', () => {
 			reason: expect.stringContaining('HTTP 503 (Service Unavailable: Service Unavailable.)'),
 		});
 		expect(summary).toMatchObject({ exported: 500, rejected: 100, partial: true });
+		checkInvariant(summary);
+	});
+
+	it('writes a batch into the memory of one whose request settled, never of one still being retried', async () => {
+		const attempts: Array<{ first: string; text: string; memory: ArrayBufferLike }> = [];
+		const failOnce = (call: ApiRequest) => {
+			const bytes = jsonBytesOf(call.body)!;
+			const first = membersOf(call)[0];
+			attempts.push({ first, text: bytes.toString('utf8'), memory: bytes.buffer });
+			const tries = attempts.filter((a) => a.first === first).length;
+			return first === email(500) && tries === 1 ? problem(503, 'Service Unavailable') : upsertAnswer()(call);
+		};
+		// One call at a time: the third batch is written while the second is being retried.
+		const { summary } = await send(rowsOf(people(2000)), mailchimp({ [UPSERT]: failOnce }), { maxConcurrency: 1 });
+		expect(attempts.map((a) => a.first)).toEqual([0, 500, 500, 1000, 1500].map(email));
+		expect(attempts[2].text).toBe(attempts[1].text);
+		expect(attempts[2].memory).toBe(attempts[1].memory);
+		// The batch sealed while the second was retried has memory of its own; the last reuses the first's.
+		expect(attempts[3].memory).not.toBe(attempts[1].memory);
+		expect(attempts[4].memory).toBe(attempts[0].memory);
+		expect(summary).toMatchObject({ exported: 2000, rejected: 0 });
 		checkInvariant(summary);
 	});
 

@@ -10,6 +10,7 @@ import type {
 } from '../../../nodes/MailchimpSegmentExport/core';
 import { options, rowsOf } from '../core/helpers';
 import { createRequestFn } from '../../simulator/client';
+import { asSent } from '../mockRequest';
 import { type Simulator, start } from '../../simulator/server';
 import type { MergeFieldSpec, SimulatorOptions } from '../../simulator/types';
 import { schemaErrors } from '../../simulator/validation';
@@ -70,7 +71,7 @@ export function recording(inner: RequestFn): Recorder {
 	const sent: ApiRequest[] = [];
 	const schemaProblems: string[] = [];
 	const request: RequestFn = (r) => {
-		sent.push(r);
+		sent.push(asSent(r));
 		if (r.method !== 'GET') {
 			const schema = SCHEMAS.find(([re]) => re.test(r.path))?.[1];
 			if (schema === undefined) schemaProblems.push(`${r.method} ${r.path}: no known schema`);
