@@ -192,7 +192,8 @@ export function instantResponder(mergeFields: Array<{ tag: string; name: string;
 			const tag = { id: 1000 + tags.length, name: String(body.name), member_count: 0, type: 'static' as const };
 			tags.push(tag);
 			tagByName.set(tag.name, { id: tag.id, name: tag.name });
-			answer = ok(tag);
+			// A new object, as an HTTP client parses one: the node takes an answer's contents over.
+			answer = ok({ ...tag });
 		} else if (method === 'POST' && /^\/lists\/[^/]+\/segments\/\d+$/.test(path)) {
 			count('segments:members');
 			const add = (body.members_to_add ?? []) as string[];
