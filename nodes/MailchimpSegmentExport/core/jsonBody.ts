@@ -5,8 +5,9 @@
 // scavenge and dies in V8's old space (in its large-object space once a name beyond Latin-1 makes
 // it two bytes a character), freed only by a full collection; as bytes outside the heap, V8
 // counts it and collects sooner; written into reused memory (bodyBuffers.ts), it is given back
-// once its request has settled. The transport sends `jsonBytesOf(body)` as it is. The body's own enumerable properties read the text back, so that a transport (or a
-// test) that wants an object still gets one.
+// once its request has settled. The transport sends `jsonBytesOf(body)` as it is. The body's own
+// enumerable properties read the text back, so that a transport (or a test) that wants an object
+// still gets one.
 
 const TEXT = Symbol('jsonText');
 const ITEMS = Symbol('jsonItems');
