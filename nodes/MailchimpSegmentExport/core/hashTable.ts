@@ -4,6 +4,7 @@
 // hash is theirs to decide.
 
 import { emailKey } from './email';
+import { freeNow } from './freeMemory';
 
 /**
  * Hashes `key` into `out` (two 32-bit halves). With `lower` 0x20, as if its ASCII capitals were
@@ -86,11 +87,18 @@ export class HashTable {
 		const lo = new Uint32Array(capacity);
 		hi.set(this.hashHi);
 		lo.set(this.hashLo);
+		freeNow(this.hashHi, this.hashLo);
 		this.hashHi = hi;
 		this.hashLo = lo;
 		const old = this.table;
 		this.table = new Int32Array(tableSizeFor(capacity));
 		for (let slot = 0; slot < old.length; slot++) if (old[slot] !== 0) this.place(old[slot] - 1);
+		freeNow(old);
+	}
+
+	/** Frees the table's memory (freeMemory.ts); nothing can be found or placed afterwards. */
+	release(): void {
+		freeNow(this.hashHi, this.hashLo, this.table);
 	}
 
 	/** Records the hash of `ord` (from `hash`), without placing it in the table. */

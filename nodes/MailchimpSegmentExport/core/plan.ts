@@ -13,6 +13,7 @@
 
 import { emailKey } from './email';
 import { ExportError } from './errors';
+import { freeNow } from './freeMemory';
 import { HashTable, memberHash } from './hashTable';
 import { Outcome, type ProfileMapper, newMappedProfile } from './profile';
 import { type Report, detach } from './report';
@@ -81,6 +82,7 @@ export class MemberIndex {
 		const widen = <T extends Uint32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
 			const b = make(capacity);
 			b.set(a);
+			freeNow(a);
 			return b;
 		};
 		this.rowIndex = widen(this.rowIndex, (n) => new Uint32Array(n));
@@ -89,6 +91,13 @@ export class MemberIndex {
 		this.segmentBits = widen(this.segmentBits, (n) => new Uint32Array(n));
 		this.state = widen(this.state, (n) => new Uint8Array(n));
 		this.hashes.grow();
+	}
+
+	/** Frees the index's memory (freeMemory.ts) once the export has counted its members: it is empty afterwards. */
+	release(): void {
+		freeNow(this.rowIndex, this.itemIndex, this.fingerprint, this.segmentBits, this.state, this.byPlace);
+		this.hashes.release();
+		this.size = 0;
 	}
 
 	/** The first member with the hash in `this.hash`, or -1. */
@@ -162,6 +171,7 @@ export class MemberIndex {
 			while (size <= place) size *= 2;
 			const wider = new Uint32Array(size);
 			wider.set(this.byPlace);
+			freeNow(this.byPlace);
 			this.byPlace = wider;
 		}
 		this.byPlace[place] = ord + 1;

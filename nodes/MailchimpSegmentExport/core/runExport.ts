@@ -12,6 +12,7 @@ import { ProgressMeter } from './progress';
 import { ProfileMapper } from './profile';
 import { Report } from './report';
 import { Runner } from './runner';
+import type { AudienceSnapshot } from './snapshot';
 import { type NewMemberStatus, type SendContext, Sender, countExported } from './send';
 import { type TagTarget, ensureTags, removeMembersWhoLeft, segmentReport } from './tags';
 import type { ChangesReport, ExportDeps, ExportOptions, ExportResult, ProfileSource, StatusIfNew } from './types';
@@ -40,6 +41,7 @@ export async function runExport(source: ProfileSource, options: ExportOptions, d
 	});
 	const report = new Report();
 	let index: MemberIndex | undefined;
+	let snapshot: AudienceSnapshot | undefined;
 	let targets: TagTarget[] = [];
 	let changes: ChangesReport | undefined;
 	const result = (): ExportResult =>
@@ -80,7 +82,8 @@ export async function runExport(source: ProfileSource, options: ExportOptions, d
 					index,
 					findLeavers: checked.removeMembersWhoLeft,
 				});
-				audience = { snapshot: read.snapshot, values };
+				snapshot = read.snapshot;
+				audience = { snapshot, values };
 				if (!read.snapshot.complete) {
 					changes.reason += ' Some pages of the audience could not be read: their members were sent as new or changed.';
 				}
@@ -112,11 +115,17 @@ export async function runExport(source: ProfileSource, options: ExportOptions, d
 		() => undefined,
 		(error: unknown) => error ?? new Error('The export failed'),
 	);
-	if (failure === undefined) return result();
-	if (failure instanceof ExportCancelledError || runner.cancelled) {
-		const cancelled = failure instanceof ExportCancelledError ? failure : new ExportCancelledError();
-		cancelled.partial = result();
-		throw cancelled;
+	try {
+		if (failure === undefined) return result();
+		if (failure instanceof ExportCancelledError || runner.cancelled) {
+			const cancelled = failure instanceof ExportCancelledError ? failure : new ExportCancelledError();
+			cancelled.partial = result();
+			throw cancelled;
+		}
+		throw failure;
+	} finally {
+		// Counted: the index and the snapshot are freed before n8n builds the output (its peak).
+		index?.release();
+		snapshot?.release();
 	}
-	throw failure;
 }

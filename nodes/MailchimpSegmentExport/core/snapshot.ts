@@ -8,6 +8,7 @@
 // hash equals another listed email's would also need that member's 64-bit values hash and tags
 // to be taken for it: about one chance in 2^100 per export of a million.
 
+import { freeNow } from './freeMemory';
 import { HashTable, memberHash } from './hashTable';
 
 export class AudienceSnapshot {
@@ -31,12 +32,20 @@ export class AudienceSnapshot {
 		const widen = (a: Uint32Array, n: number): Uint32Array => {
 			const b = new Uint32Array(n);
 			b.set(a);
+			freeNow(a);
 			return b;
 		};
 		this.valueHi = widen(this.valueHi, capacity);
 		this.valueLo = widen(this.valueLo, capacity);
 		this.tagBits = widen(this.tagBits, capacity * this.words);
 		this.hashes.grow();
+	}
+
+	/** Frees the snapshot's memory (freeMemory.ts) once the export is done with it: it is empty afterwards. */
+	release(): void {
+		freeNow(this.valueHi, this.valueLo, this.tagBits);
+		this.hashes.release();
+		this.size = 0;
 	}
 
 	/** Records a listed member: its email, its values hash, its exported segments' tags. */
