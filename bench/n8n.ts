@@ -1,4 +1,4 @@
-// `npm run bench:n8n -- [--n8n 1|2] [--binary-size 1000000] [--items-size 100000] [--scale 0.02] [--cases baseline,binary,items] [--auth apiKey|oAuth2] [--repeat N] [--memory-limit MiB]`
+// `npm run bench:n8n -- [--n8n 1|2] [--binary-size 1000000] [--items-size 100000] [--scale 0.02] [--cases baseline,binary,items,extract] [--auth apiKey|oAuth2] [--repeat N] [--memory-limit MiB]`
 //
 // The export through a real n8n (--n8n 2: 2.41.1 on Node 24, the default; --n8n 1: 1.123.50;
 // installed by the e2e harness into its cache folder),
@@ -9,16 +9,20 @@
 //           =filesystem, what n8n recommends for large files), so the node streams the file.
 //   items:  Manual Trigger -> Read/Write Files from Disk (CSV of 100,000) -> Extract From File (CSV
 //           to items) -> export (Input Source: Input Items).
+//   extract: the items case without the export: what n8n itself spends making and holding the
+//           items, to tell apart from what the export adds to them.
 //   baseline: Manual Trigger alone, for n8n's own start-up time and memory.
 //
 // Each runs as `n8n execute` under /usr/bin/time -v: wall time and the peak RSS of the n8n
 // process; the export node's own execution time comes from the run data n8n prints. The simulator
 // runs in a process of its own with the reference latency model, time-scaled like `npm run bench`.
-// `--repeat N` runs the cases N times, in turn (baseline, binary, items, baseline, ...): on a
+// `--repeat N` runs the cases N times, in turn (baseline, binary, items, extract, baseline, ...): on a
 // shared machine one run's CPU time varies by several seconds, and the targets are judged on the
 // median of what each binary run adds to the baseline run before it. `--memory-limit 320` runs
 // each n8n inside a memory cgroup of that size (bench/cgroup.ts), as n8n Cloud's Starter plan
-// runs an instance: whether the export finishes there, and the cgroup's peak.
+// runs an instance: whether the export finishes there, and the cgroup's peak. BENCH_N8N_NODE_FLAGS
+// and BENCH_N8N_ENV give the n8n process Node.js flags and environment variables (profilers,
+// heap sizes, glibc's MALLOC_ARENA_MAX).
 
 import { spawn } from 'child_process';
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'fs';
@@ -54,7 +58,7 @@ interface Args {
 	tarball?: string;
 	/** Where the results go: bench/results-n8n.json for n8n 1.x, bench/results-n8n2.json for 2.x unless given. */
 	json?: string;
-	cases: Array<'baseline' | 'binary' | 'items'>;
+	cases: Array<N8nRun['case']>;
 	/** The credential the export uses (n8n's helper signs OAuth2 requests differently). */
 	auth: 'apiKey' | 'oAuth2';
 	/** How many times each case runs. */
@@ -64,7 +68,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-	const args: Args = { line: DEFAULT_LINE, binarySize: 1_000_000, itemsSize: 100_000, scale: 0.02, seed: 42, cases: ['baseline', 'binary', 'items'], auth: 'apiKey', repeat: 1 };
+	const args: Args = { line: DEFAULT_LINE, binarySize: 1_000_000, itemsSize: 100_000, scale: 0.02, seed: 42, cases: ['baseline', 'binary', 'items', 'extract'], auth: 'apiKey', repeat: 1 };
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split('=', 2);
 		const value = (): string => inline ?? argv[++i];
@@ -91,7 +95,8 @@ function parseArgs(argv: string[]): Args {
 }
 
 export interface N8nRun {
-	case: 'binary' | 'items' | 'baseline';
+	/** `extract`: the items case without the export node, what n8n itself spends making and holding the items. */
+	case: 'binary' | 'items' | 'extract' | 'baseline';
 	size: number;
 	scale: number;
 	auth?: Args['auth'];
@@ -176,6 +181,12 @@ function timeV(
 	});
 }
 
+/** BENCH_N8N_ENV (e.g. `MALLOC_ARENA_MAX=2`): more environment variables for the n8n process. */
+function extraEnv(): Record<string, string> {
+	const pairs = (process.env.BENCH_N8N_ENV ?? '').split(' ').filter((pair) => pair.includes('='));
+	return Object.fromEntries(pairs.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+}
+
 /** BENCH_N8N_NODE_FLAGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`, `--heapsnapshot-signal=SIGUSR2`): Node.js flags for the n8n process, to profile it. */
 function nodeFlags(): string[] {
 	return (process.env.BENCH_N8N_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
@@ -258,6 +269,7 @@ async function main(): Promise<void> {
 			parameters: { operation: 'read', fileSelector: file, options: {} },
 		});
 
+		const extractNode: NodeSpec = { name: 'Extract CSV', type: 'n8n-nodes-base.extractFromFile', typeVersion: 1, parameters: { operation: 'csv', binaryPropertyName: 'data', options: {} } };
 		const cases: Array<{ kind: N8nRun['case']; size: number; nodes: () => Promise<NodeSpec[]>; listId?: string }> = [
 			{ kind: 'baseline', size: 0, nodes: async () => [manualTrigger()] },
 			{
@@ -268,13 +280,9 @@ async function main(): Promise<void> {
 			{
 				kind: 'items',
 				size: args.itemsSize,
-				nodes: async () => [
-					manualTrigger(),
-					readNode(await scratchCsv(args.itemsSize)),
-					{ name: 'Extract CSV', type: 'n8n-nodes-base.extractFromFile', typeVersion: 1, parameters: { operation: 'csv', binaryPropertyName: 'data', options: {} } },
-					exportSpec(await newList('n8n items'), 'items'),
-				],
+				nodes: async () => [manualTrigger(), readNode(await scratchCsv(args.itemsSize)), extractNode, exportSpec(await newList('n8n items'), 'items')],
 			},
+			{ kind: 'extract', size: args.itemsSize, nodes: async () => [manualTrigger(), readNode(await scratchCsv(args.itemsSize)), extractNode] },
 		];
 
 		const rounds = Array.from({ length: args.repeat }, (_, round) => round);
@@ -286,7 +294,7 @@ async function main(): Promise<void> {
 			log(`  running ${c.kind} ${c.size}${args.repeat > 1 ? `, round ${round + 1} of ${args.repeat}` : ''} (load ${loadAvg.toFixed(2)}) ...`);
 			const stdoutFile = join(home.root, `execute-${c.kind}.out`);
 			const cage = args.memoryLimitMb === undefined ? undefined : memoryCage(args.memoryLimitMb);
-			const env = await home.processEnv({ N8N_LOG_LEVEL: 'info' });
+			const env = await home.processEnv({ N8N_LOG_LEVEL: 'info', ...extraEnv() });
 			const flags = nodeFlags();
 			const r = await timeV(install.node, [...flags, install.bin, 'execute', `--id=${wf.id}`, '--rawOutput'], env, home.root, 60 * 60_000, stdoutFile, cage?.wrap);
 			const result: N8nRun = {
@@ -314,8 +322,9 @@ async function main(): Promise<void> {
 			const run = parseRunJson(r.stdout) ?? parseRunJson(r.stderr);
 			const error = (run as { data?: { resultData?: { error?: { message?: string } } } })?.data?.resultData?.error;
 			const nodeMs = nodeTimes(run);
-			const summary = c.kind === 'baseline' ? undefined : exportSummary(run, 'Export to Mailchimp');
-			if (!crashedAfterSuccess(r, run, error, c.kind === 'baseline' || summary !== undefined) && (r.code !== 0 || !run || error)) {
+			const exports = c.kind === 'binary' || c.kind === 'items';
+			const summary = exports ? exportSummary(run, 'Export to Mailchimp') : undefined;
+			if (!crashedAfterSuccess(r, run, error, !exports || summary !== undefined) && (r.code !== 0 || !run || error)) {
 				throw new Error(`n8n execute (${c.kind}) failed (${r.code}): ${error?.message ?? ''}\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-3000)}`);
 			}
 			result.nodeMs = nodeMs;
