@@ -1,4 +1,4 @@
-// `npm run bench:n8n -- [--n8n 1|2] [--binary-size 1000000] [--items-size 100000] [--scale 0.02] [--cases baseline,binary,items,extract] [--auth apiKey|oAuth2] [--repeat N] [--memory-limit MiB]`
+// `npm run bench:n8n -- [--n8n 1|2] [--binary-size 1000000] [--items-size 100000] [--scale 0.02] [--cases baseline,binary,items,extract] [--auth apiKey|oAuth2] [--repeat N] [--memory-limit MiB] [--tls]`
 //
 // The export through a real n8n (--n8n 2: 2.41.1 on Node 24, the default; --n8n 1: 1.123.50;
 // installed by the e2e harness into its cache folder),
@@ -22,12 +22,15 @@
 // each n8n inside a memory cgroup of that size (bench/cgroup.ts), as n8n Cloud's Starter plan
 // runs an instance: whether the export finishes there, and the cgroup's peak. BENCH_N8N_NODE_FLAGS
 // and BENCH_N8N_ENV give the n8n process Node.js flags and environment variables (profilers,
-// heap sizes, glibc's MALLOC_ARENA_MAX).
+// heap sizes, glibc's MALLOC_ARENA_MAX). `--tls`: the simulator serves HTTPS, as Mailchimp does,
+// with a self-signed certificate that n8n trusts through NODE_EXTRA_CA_CERTS: n8n's helper then
+// makes a TLS handshake for each request, as it does against Mailchimp (it keeps no connection).
 
 import { spawn } from 'child_process';
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { loadavg } from 'os';
 import { join, resolve } from 'path';
+import https from 'https';
 import axios from 'axios';
 
 import { memoryCage } from './cgroup';
@@ -43,6 +46,7 @@ import { n8nTargets, targetsText } from './targets';
 import { API_KEY, startSimulator } from './run';
 import { MERGE_FIELDS, nodeParameters } from './worker';
 import type { ExportSummary } from '../nodes/MailchimpSegmentExport/core/types';
+import { selfSignedCertificate } from '../test/simulator/tls';
 
 const BENCH = __dirname;
 const OUT_DIR = join(BENCH, 'out');
@@ -65,10 +69,12 @@ interface Args {
 	repeat: number;
 	/** Run n8n in a memory cgroup of this many MiB. */
 	memoryLimitMb?: number;
+	/** The simulator over HTTPS. */
+	tls: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-	const args: Args = { line: DEFAULT_LINE, binarySize: 1_000_000, itemsSize: 100_000, scale: 0.02, seed: 42, cases: ['baseline', 'binary', 'items', 'extract'], auth: 'apiKey', repeat: 1 };
+	const args: Args = { line: DEFAULT_LINE, binarySize: 1_000_000, itemsSize: 100_000, scale: 0.02, seed: 42, cases: ['baseline', 'binary', 'items', 'extract'], auth: 'apiKey', repeat: 1, tls: false };
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split('=', 2);
 		const value = (): string => inline ?? argv[++i];
@@ -82,6 +88,7 @@ function parseArgs(argv: string[]): Args {
 		else if (flag === '--cases') args.cases = value().split(',') as Args['cases'];
 		else if (flag === '--repeat') args.repeat = Number(value());
 		else if (flag === '--memory-limit') args.memoryLimitMb = Number(value());
+		else if (flag === '--tls') args.tls = true;
 		else if (flag === '--auth') {
 			const auth = value();
 			if (auth !== 'apiKey' && auth !== 'oAuth2') throw new Error(`--auth must be apiKey or oAuth2, not ${auth}`);
@@ -128,6 +135,8 @@ export interface N8nRun {
 	oomKills?: number;
 	/** BENCH_N8N_NODE_FLAGS, when set (a heap size, a profiler). */
 	nodeFlags?: string;
+	/** `--tls`: n8n reached the simulator over HTTPS. */
+	tls?: boolean;
 }
 
 interface TimeV {
@@ -218,7 +227,7 @@ function exportSummary(run: unknown, nodeName: string): ExportSummary | undefine
 async function main(): Promise<void> {
 	const args = parseArgs(process.argv.slice(2));
 	const log = (s: string): void => console.log(s);
-	log(`bench:n8n: binary ${args.binarySize}, items ${args.itemsSize}, scale ${args.scale}, ${args.auth}${args.memoryLimitMb === undefined ? '' : `, in ${args.memoryLimitMb} MiB`}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+	log(`bench:n8n: binary ${args.binarySize}, items ${args.itemsSize}, scale ${args.scale}, ${args.auth}${args.tls ? ', HTTPS' : ''}${args.memoryLimitMb === undefined ? '' : `, in ${args.memoryLimitMb} MiB`}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
 	const install = ensureN8n({ line: args.line, log: (l) => log(`  [install] ${l}`) });
 	const json = args.json ?? join(BENCH, args.line === 1 ? 'results-n8n.json' : 'results-n8n2.json');
@@ -229,8 +238,10 @@ async function main(): Promise<void> {
 	mkdirSync(OUT_DIR, { recursive: true });
 	const home = new N8nHome({ install, root: join(OUT_DIR, `n8n-home-${process.pid}`), env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' } });
 	home.installPackage(tarball);
-	const sim = await startSimulator(args.scale, ['--oauth-token', OAUTH_TOKEN]);
+	const certificate = args.tls ? selfSignedCertificate(join(OUT_DIR, 'tls')) : undefined;
+	const sim = await startSimulator(args.scale, ['--oauth-token', OAUTH_TOKEN, ...(certificate ? ['--tls-key', certificate.keyPath, '--tls-cert', certificate.certPath] : [])]);
 	const simRoot = new URL(sim.url).origin;
+	const simAgent = certificate ? { httpsAgent: new https.Agent({ ca: certificate.cert }) } : {};
 	log(`  simulator ${sim.url} (pid ${sim.process.pid})`);
 	const results: N8nRun[] = [];
 	try {
@@ -247,8 +258,8 @@ async function main(): Promise<void> {
 			return target;
 		};
 		const newList = async (name: string): Promise<string> => {
-			await axios.post(`${simRoot}/_sim/reset`, {}, { proxy: false });
-			const res = await axios.post<{ id: string }>(`${simRoot}/_sim/lists`, { name, mergeFields: MERGE_FIELDS }, { proxy: false });
+			await axios.post(`${simRoot}/_sim/reset`, {}, { proxy: false, ...simAgent });
+			const res = await axios.post<{ id: string }>(`${simRoot}/_sim/lists`, { name, mergeFields: MERGE_FIELDS }, { proxy: false, ...simAgent });
 			return res.data.id;
 		};
 		const exportSpec = (listId: string, input: 'binary' | 'items'): NodeSpec => {
@@ -294,7 +305,7 @@ async function main(): Promise<void> {
 			log(`  running ${c.kind} ${c.size}${args.repeat > 1 ? `, round ${round + 1} of ${args.repeat}` : ''} (load ${loadAvg.toFixed(2)}) ...`);
 			const stdoutFile = join(home.root, `execute-${c.kind}.out`);
 			const cage = args.memoryLimitMb === undefined ? undefined : memoryCage(args.memoryLimitMb);
-			const env = await home.processEnv({ N8N_LOG_LEVEL: 'info', ...extraEnv() });
+			const env = await home.processEnv({ N8N_LOG_LEVEL: 'info', ...(certificate ? { NODE_EXTRA_CA_CERTS: certificate.certPath } : {}), ...extraEnv() });
 			const flags = nodeFlags();
 			const r = await timeV(install.node, [...flags, install.bin, 'execute', `--id=${wf.id}`, '--rawOutput'], env, home.root, 60 * 60_000, stdoutFile, cage?.wrap);
 			const result: N8nRun = {
@@ -311,6 +322,7 @@ async function main(): Promise<void> {
 				round,
 				...(cage === undefined ? {} : { memoryLimitMb: cage.limitMb, cgroupPeakMb: cage.peakMb(), oomKills: cage.oomKills() }),
 				...(flags.length > 0 ? { nodeFlags: flags.join(' ') } : {}),
+				...(certificate ? { tls: true } : {}),
 			};
 			await cage?.dispose();
 			if (!process.env.BENCH_KEEP) rmSync(stdoutFile, { force: true });

@@ -153,7 +153,7 @@ export async function startSimulator(scale: number, extraArgs: string[] = []): P
 		const timer = setTimeout(() => fail(new Error(`The simulator did not start: ${seen}`)), 30_000);
 		child.stdout!.on('data', (chunk: Buffer) => {
 			seen += chunk.toString();
-			const m = seen.match(/listening on (http:\/\/\S+)/);
+			const m = seen.match(/listening on (https?:\/\/\S+)/);
 			if (m) {
 				clearTimeout(timer);
 				ok(m[1]);

@@ -1,7 +1,8 @@
 // npm run simulator -- --port 4010 --api-key KEY [--oauth-token T] [--empty] [--seed N]
 //   [--latency reference|none] [--scale 0.02] [--faults '{"errorRate":0.05}'] [--demo-members 2000]
 //   [--behaviour '{"listUnchangedMembers":false}']
-//   [--same-name-tag refuse|duplicate]
+//   [--same-name-tag refuse|duplicate] [--tls-key key.pem --tls-cert cert.pem]
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { REFERENCE_LATENCY } from './latency';
 import { start } from './server';
@@ -24,6 +25,8 @@ function options(argv: string[]): SimulatorOptions {
 			'max-connections': { type: 'string', default: '10' },
 			'throttle-status': { type: 'string', default: '429' },
 			'same-name-tag': { type: 'string', default: 'refuse' },
+			'tls-key': { type: 'string' },
+			'tls-cert': { type: 'string' },
 		},
 	});
 	if (values.latency !== 'none' && values.latency !== 'reference') {
@@ -33,6 +36,9 @@ function options(argv: string[]): SimulatorOptions {
 	if (throttleStatus !== 429 && throttleStatus !== 403) throw new Error('--throttle-status must be 429 or 403');
 	const sameNameTag = values['same-name-tag'];
 	if (sameNameTag !== 'refuse' && sameNameTag !== 'duplicate') throw new Error('--same-name-tag must be refuse or duplicate');
+	const tlsKey = values['tls-key'];
+	const tlsCert = values['tls-cert'];
+	if ((tlsKey === undefined) !== (tlsCert === undefined)) throw new Error('--tls-key and --tls-cert go together');
 	return {
 		port: Number(values.port),
 		apiKey: values['api-key'],
@@ -45,6 +51,7 @@ function options(argv: string[]): SimulatorOptions {
 		latency: values.latency === 'reference' ? { ...REFERENCE_LATENCY, scale: Number(values.scale) } : 'none',
 		faults: values.faults ? (JSON.parse(values.faults) as FaultOptions) : undefined,
 		behaviour: { ...(values.behaviour ? (JSON.parse(values.behaviour) as BehaviourOptions) : {}), sameNameTag },
+		tls: tlsKey === undefined || tlsCert === undefined ? undefined : { key: readFileSync(tlsKey, 'utf8'), cert: readFileSync(tlsCert, 'utf8') },
 	};
 }
 

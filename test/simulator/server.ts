@@ -1,7 +1,8 @@
 // The Mailchimp simulator's HTTP server: auth, throttling, faults, body validation and
 // latency around the route handlers. See types.ts for the options.
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { authenticate } from './auth';
 import { behaviourOf } from './behaviour';
@@ -25,7 +26,7 @@ export type { SimulatorOptions } from './types';
 export { SimulatorState } from './state';
 
 export interface Simulator {
-	/** API root, e.g. http://127.0.0.1:4010/3.0 */
+	/** API root, e.g. http://127.0.0.1:4010/3.0 (https with `tls`) */
 	url: string;
 	/** e.g. http://127.0.0.1:4010 (the state API is at origin + /_sim/, OAuth metadata at /oauth2/metadata) */
 	origin: string;
@@ -204,7 +205,7 @@ export async function start(options: SimulatorOptions = {}): Promise<Simulator> 
 		});
 	}
 
-	const server = createServer((req, res) => {
+	const handle: RequestListener = (req, res) => {
 		const started = Date.now();
 		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
 		let handling: Promise<void>;
@@ -221,7 +222,8 @@ export async function start(options: SimulatorOptions = {}): Promise<Simulator> 
 		handling.catch((error: unknown) => {
 			if (!res.headersSent) sendProblem(res, asApiError(error));
 		});
-	});
+	};
+	const server = options.tls === undefined ? createServer(handle) : createTlsServer(options.tls, handle);
 	server.keepAliveTimeout = 30_000;
 
 	await new Promise<void>((resolve, reject) => {
@@ -229,7 +231,7 @@ export async function start(options: SimulatorOptions = {}): Promise<Simulator> 
 		server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
 	});
 	const { port } = server.address() as AddressInfo;
-	const origin = `http://127.0.0.1:${port}`;
+	const origin = `${options.tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}`;
 	let stopping: Promise<void> | undefined;
 
 	return {

@@ -158,6 +158,11 @@ export interface SimulatorOptions {
 	fieldsOnPost?: 'honour' | 'ignore';
 	/** When `requestLog` grows past this, its older half is dropped. Default 200,000. */
 	requestLogLimit?: number;
+	/**
+	 * Serve HTTPS with this key and certificate (PEM), as Mailchimp does: a client then pays a TLS
+	 * handshake for each new connection. Default: plain HTTP.
+	 */
+	tls?: { key: string; cert: string };
 }
 
 export type SameNameTag = 'refuse' | 'duplicate';
