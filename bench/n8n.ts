@@ -334,9 +334,9 @@ async function main(): Promise<void> {
 			const run = parseRunJson(r.stdout) ?? parseRunJson(r.stderr);
 			const error = (run as { data?: { resultData?: { error?: { message?: string } } } })?.data?.resultData?.error;
 			const nodeMs = nodeTimes(run);
-			const exports = c.kind === 'binary' || c.kind === 'items';
-			const summary = exports ? exportSummary(run, 'Export to Mailchimp') : undefined;
-			if (!crashedAfterSuccess(r, run, error, !exports || summary !== undefined) && (r.code !== 0 || !run || error)) {
+			const exporting = c.kind === 'binary' || c.kind === 'items';
+			const summary = exporting ? exportSummary(run, 'Export to Mailchimp') : undefined;
+			if (!crashedAfterSuccess(r, run, error, !exporting || summary !== undefined) && (r.code !== 0 || !run || error)) {
 				throw new Error(`n8n execute (${c.kind}) failed (${r.code}): ${error?.message ?? ''}\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-3000)}`);
 			}
 			result.nodeMs = nodeMs;

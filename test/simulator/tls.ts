@@ -19,7 +19,8 @@ export function selfSignedCertificate(dir: string): Certificate {
 	execFileSync(
 		'openssl',
 		['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyPath, '-out', certPath],
-		{ stdio: 'ignore' },
+		// openssl's own message goes into the error when it fails.
+		{ stdio: ['ignore', 'ignore', 'pipe'] },
 	);
 	return { key: readFileSync(keyPath, 'utf8'), cert: readFileSync(certPath, 'utf8'), keyPath, certPath };
 }
