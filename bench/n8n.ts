@@ -1,4 +1,4 @@
-// `npm run bench:n8n -- [--n8n 1|2] [--binary-size 1000000] [--items-size 100000] [--scale 0.02] [--cases baseline,binary,items,extract] [--auth apiKey|oAuth2] [--repeat N] [--memory-limit MiB] [--tls]`
+// `npm run bench:n8n -- [--n8n 1|2] [--binary-size 1000000] [--items-size 100000] [--scale 0.02] [--cases baseline,binary,items,extract] [--auth apiKey|oAuth2] [--repeat N] [--memory-limit MiB] [--tls] [--server]`
 //
 // The export through a real n8n (--n8n 2: 2.41.1 on Node 24, the default; --n8n 1: 1.123.50;
 // installed by the e2e harness into its cache folder),
@@ -25,6 +25,8 @@
 // heap sizes, glibc's MALLOC_ARENA_MAX). `--tls`: the simulator serves HTTPS, as Mailchimp does,
 // with a self-signed certificate that n8n trusts through NODE_EXTRA_CA_CERTS: n8n's helper then
 // makes a TLS handshake for each request, as it does against Mailchimp (it keeps no connection).
+// `--server`: the same cases inside one running `n8n start`, each started by a webhook, the way an
+// instance runs a scheduled export (bench/n8nServer.ts); results in bench/results-n8n[2]-server.json.
 
 import { spawn } from 'child_process';
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'fs';
@@ -47,6 +49,7 @@ import { API_KEY, startSimulator } from './run';
 import { MERGE_FIELDS, nodeParameters } from './worker';
 import type { ExportSummary } from '../nodes/MailchimpSegmentExport/core/types';
 import { selfSignedCertificate } from '../test/simulator/tls';
+import { callUntilDone, processProbe, settle, webhookUntilDone } from './n8nServer';
 
 const BENCH = __dirname;
 const OUT_DIR = join(BENCH, 'out');
@@ -71,10 +74,12 @@ interface Args {
 	memoryLimitMb?: number;
 	/** The simulator over HTTPS. */
 	tls: boolean;
+	/** Run the cases in one `n8n start`, started by webhooks (bench/n8nServer.ts). */
+	server: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-	const args: Args = { line: DEFAULT_LINE, binarySize: 1_000_000, itemsSize: 100_000, scale: 0.02, seed: 42, cases: ['baseline', 'binary', 'items', 'extract'], auth: 'apiKey', repeat: 1, tls: false };
+	const args: Args = { line: DEFAULT_LINE, binarySize: 1_000_000, itemsSize: 100_000, scale: 0.02, seed: 42, cases: ['baseline', 'binary', 'items', 'extract'], auth: 'apiKey', repeat: 1, tls: false, server: false };
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split('=', 2);
 		const value = (): string => inline ?? argv[++i];
@@ -89,6 +94,7 @@ function parseArgs(argv: string[]): Args {
 		else if (flag === '--repeat') args.repeat = Number(value());
 		else if (flag === '--memory-limit') args.memoryLimitMb = Number(value());
 		else if (flag === '--tls') args.tls = true;
+		else if (flag === '--server') args.server = true;
 		else if (flag === '--auth') {
 			const auth = value();
 			if (auth !== 'apiKey' && auth !== 'oAuth2') throw new Error(`--auth must be apiKey or oAuth2, not ${auth}`);
@@ -137,6 +143,11 @@ export interface N8nRun {
 	nodeFlags?: string;
 	/** `--tls`: n8n reached the simulator over HTTPS. */
 	tls?: boolean;
+	/**
+	 * `--server`: the run inside a running `n8n start`, started by a webhook: the wall time is the
+	 * webhook's, the peak RSS the process's during the run, the CPU what the run added to it.
+	 */
+	server?: boolean;
 }
 
 interface TimeV {
@@ -230,7 +241,7 @@ async function main(): Promise<void> {
 	log(`bench:n8n: binary ${args.binarySize}, items ${args.itemsSize}, scale ${args.scale}, ${args.auth}${args.tls ? ', HTTPS' : ''}${args.memoryLimitMb === undefined ? '' : `, in ${args.memoryLimitMb} MiB`}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
 	const install = ensureN8n({ line: args.line, log: (l) => log(`  [install] ${l}`) });
-	const json = args.json ?? join(BENCH, args.line === 1 ? 'results-n8n.json' : 'results-n8n2.json');
+	const json = args.json ?? join(BENCH, `results-n8n${args.line === 1 ? '' : '2'}${args.server ? '-server' : ''}.json`);
 	log(`  n8n ${install.version} (${install.dir})`);
 	const tarball = args.tarball ?? buildAndPack((l) => log(`  ${l}`), join(OUT_DIR, 'pack'));
 	log(`  package ${tarball}`);
@@ -281,24 +292,103 @@ async function main(): Promise<void> {
 		});
 
 		const extractNode: NodeSpec = { name: 'Extract CSV', type: 'n8n-nodes-base.extractFromFile', typeVersion: 1, parameters: { operation: 'csv', binaryPropertyName: 'data', options: {} } };
-		const cases: Array<{ kind: N8nRun['case']; size: number; nodes: () => Promise<NodeSpec[]>; listId?: string }> = [
+		const cases: Array<{ kind: N8nRun['case']; size: number; nodes: () => Promise<NodeSpec[]>; listName?: string }> = [
 			{ kind: 'baseline', size: 0, nodes: async () => [manualTrigger()] },
 			{
 				kind: 'binary',
 				size: args.binarySize,
+				listName: 'n8n binary',
 				nodes: async () => [manualTrigger(), readNode(await scratchCsv(args.binarySize)), exportSpec(await newList('n8n binary'), 'binary')],
 			},
 			{
 				kind: 'items',
 				size: args.itemsSize,
+				listName: 'n8n items',
 				nodes: async () => [manualTrigger(), readNode(await scratchCsv(args.itemsSize)), extractNode, exportSpec(await newList('n8n items'), 'items')],
 			},
 			{ kind: 'extract', size: args.itemsSize, nodes: async () => [manualTrigger(), readNode(await scratchCsv(args.itemsSize)), extractNode] },
 		];
+		const selected = cases.filter((c) => args.cases.includes(c.kind) && (c.kind === 'baseline' || c.size > 0));
+		const summaryLine = (summary: ExportSummary | undefined): string =>
+			summary ? `; in ${summary.profilesIn}, exported ${summary.exported}, rejected ${summary.rejected}, calls ${summary.apiCalls}, retries ${summary.retries}` : '';
+
+		if (args.server) {
+			// The simulator is set back before each export, and its first audience after a reset
+			// always has the same id, the one the workflows name.
+			const workflows = new Map<N8nRun['case'], { path: string; listId?: string }>();
+			for (const c of [cases[0], ...selected.filter((k) => k.kind !== 'baseline')]) {
+				const path = `bench-${c.kind}`;
+				const [, ...rest] = await c.nodes();
+				const wf = chain(`bench ${c.kind} ${c.size} (webhook)`, [webhookUntilDone(path), ...rest]);
+				await home.importWorkflows([wf]);
+				await home.activate(wf.id);
+				const exportParams = rest.find((node) => node.name === 'Export to Mailchimp')?.parameters as { audience?: { value: string } } | undefined;
+				workflows.set(c.kind, { path, listId: exportParams?.audience?.value });
+			}
+			// n8n's first start in a new user folder does work of its own (it records its version,
+			// builds its workflow index) and leaves V8's heap limits set by it for the first export:
+			// a user's instance has started before.
+			await home.start();
+			await home.stopAll();
+			const flags = nodeFlags();
+			// A new n8n each round, as `n8n execute` is: what one export adds to an instance that has not run one yet.
+			for (let round = 0; round < args.repeat; round++) {
+				const cage = args.memoryLimitMb === undefined ? undefined : memoryCage(args.memoryLimitMb);
+				const server = await home.start({
+					env: { N8N_LOG_LEVEL: 'info', ...(certificate ? { NODE_EXTRA_CA_CERTS: certificate.certPath } : {}), ...(flags.length > 0 ? { NODE_OPTIONS: flags.join(' ') } : {}), ...extraEnv() },
+					wrap: cage?.wrap,
+				});
+				const probe = processProbe(server.pid!);
+				// n8n loads and compiles much of itself on its first runs: two runs of the baseline first.
+				for (let i = 0; i < 2; i++) await callUntilDone(server.url, workflows.get('baseline')!.path, 60_000);
+				await settle(probe);
+				log(`  n8n start, pid ${server.pid}, log ${server.logFile}: peak RSS ${Math.round(probe.peakMb())} MB after start-up and two runs of the baseline`);
+				for (const c of selected) {
+					const wf = workflows.get(c.kind)!;
+					if (c.listName !== undefined && (await newList(c.listName)) !== wf.listId) throw new Error(`the simulator's new audience is not ${wf.listId}`);
+					const loadAvg = loadavg()[0];
+					log(`  running ${c.kind} ${c.size} in n8n start${args.repeat > 1 ? `, round ${round + 1} of ${args.repeat}` : ''} (load ${loadAvg.toFixed(2)}) ...`);
+					probe.resetPeak();
+					const cpu0 = probe.cpu();
+					const t0 = Date.now();
+					const result: N8nRun = { case: c.kind, size: c.size, scale: args.scale, auth: args.auth, commandWallMs: 0, nodeMs: {}, peakRssMb: NaN, cpuUserS: NaN, cpuSystemS: NaN, loadAvg, round, server: true };
+					if (flags.length > 0) result.nodeFlags = flags.join(' ');
+					if (certificate) result.tls = true;
+					let answer: unknown;
+					try {
+						answer = await callUntilDone(server.url, wf.path, 60 * 60_000);
+					} catch (error) {
+						if (cage === undefined || cage.oomKills() === 0) throw error;
+						Object.assign(result, { commandWallMs: Date.now() - t0, memoryLimitMb: cage.limitMb, cgroupPeakMb: cage.peakMb(), oomKills: cage.oomKills() });
+						results.push(result);
+						log(`  ${c.kind} ${c.size}: KILLED by the kernel's OOM killer at the ${cage.limitMb} MiB limit after ${formatDuration(result.commandWallMs)}`);
+						break;
+					}
+					result.commandWallMs = Date.now() - t0;
+					await settle(probe);
+					const cpu1 = probe.cpu();
+					Object.assign(result, { peakRssMb: probe.peakMb(), cpuUserS: cpu1.userS - cpu0.userS, cpuSystemS: cpu1.systemS - cpu0.systemS });
+					if (cage) Object.assign(result, { memoryLimitMb: cage.limitMb, cgroupPeakMb: cage.peakMb(), oomKills: cage.oomKills() });
+					if (c.listName !== undefined) {
+						const summary = answer as ExportSummary;
+						if (typeof summary?.profilesIn !== 'number') throw new Error(`the ${c.kind} run answered without a Summary: ${JSON.stringify(answer).slice(0, 500)}`);
+						result.summary = summary;
+					}
+					results.push(result);
+					log(
+						`  ${c.kind} ${c.size}: webhook ${formatDuration(result.commandWallMs)}, peak RSS ${Math.round(result.peakRssMb)} MB, CPU ${(result.cpuUserS + result.cpuSystemS).toFixed(1)} s` +
+							(cage ? `; cgroup peak ${Math.round(result.cgroupPeakMb!)} of ${cage.limitMb} MiB since n8n started (page cache included)` : '') +
+							summaryLine(result.summary),
+					);
+				}
+				await home.stopAll();
+				await cage?.dispose();
+			}
+			return;
+		}
 
 		const rounds = Array.from({ length: args.repeat }, (_, round) => round);
-		for (const [round, c] of rounds.flatMap((r) => cases.map((k) => [r, k] as const))) {
-			if (!args.cases.includes(c.kind) || (c.kind !== 'baseline' && c.size <= 0)) continue;
+		for (const [round, c] of rounds.flatMap((r) => selected.map((k) => [r, k] as const))) {
 			const wf = chain(`bench ${c.kind} ${c.size}`, await c.nodes());
 			await home.importWorkflows([wf]);
 			const loadAvg = loadavg()[0];
@@ -355,7 +445,7 @@ async function main(): Promise<void> {
 					.join(', ')}` +
 					(result.cgroupPeakMb !== undefined ? `; cgroup peak ${Math.round(result.cgroupPeakMb)} of ${result.memoryLimitMb} MiB (page cache included)` : '') +
 					(r.signal !== undefined ? `; CRASHED AT EXIT (signal ${r.signal}) after a complete, successful run` : '') +
-					(summary ? `; in ${summary.profilesIn}, exported ${summary.exported}, rejected ${summary.rejected}, calls ${summary.apiCalls}, retries ${summary.retries}, bound ${formatDuration(result.lowerBoundMs!)}` : ''),
+					(summary ? `${summaryLine(summary)}, bound ${formatDuration(result.lowerBoundMs!)}` : ''),
 			);
 		}
 	} finally {

@@ -296,12 +296,18 @@ export class N8nHome {
 		return { ...r, ok, run, errorMessage };
 	}
 
-	/** Starts `n8n start` on 127.0.0.1 with a free port (or the given one) and waits for readiness. */
-	async start(opts: { port?: number; env?: Record<string, string>; readyTimeoutMs?: number; logFile?: string } = {}): Promise<N8nServer> {
+	/**
+	 * Starts `n8n start` on 127.0.0.1 with a free port (or the given one) and waits for readiness.
+	 * `wrap`: a command that runs n8n's in its own process (exec), such as a memory cgroup's.
+	 */
+	async start(
+		opts: { port?: number; env?: Record<string, string>; readyTimeoutMs?: number; logFile?: string; wrap?: (cmd: string, args: string[]) => [string, string[]] } = {},
+	): Promise<N8nServer> {
 		const port = opts.port ?? (await freePort());
 		const logFile = opts.logFile ?? path.join(this.root, `n8n-start-${port}.log`);
 		const out = fs.openSync(logFile, 'a');
-		const child = spawn(this.install.node, [this.install.bin, 'start'], {
+		const wrap = opts.wrap ?? ((cmd: string, args: string[]): [string, string[]] => [cmd, args]);
+		const child = spawn(...wrap(this.install.node, [this.install.bin, 'start']), {
 			cwd: this.root,
 			env: await this.processEnv({
 				N8N_PORT: String(port),
