@@ -1,9 +1,11 @@
 // Pass 1: read every row once, map and validate it, apply consent and segment selection,
 // enforce the profile limit, and keep a compact index of the members to send: one ordinal per
-// member, found by a 64-bit hash of its lower-cased email (hashTable.ts), with typed arrays (winning row, its
-// item, a fingerprint, segment bits, a state byte). The last valid occurrence of an email wins;
-// earlier ones are duplicates. Pass 2 finds a row's member by the row's place in the read
-// (`memberAt`), without hashing its email again.
+// member, found by a 64-bit hash of its lower-cased email (hashTable.ts), with typed arrays
+// (winning row, its item, a fingerprint, segment bits, a state byte). Input from one file has one
+// item, and most exports have a few segments: the items take memory only once an item other
+// than the first shows up, and the segment bits are 8 wide until a segment needs more. The last
+// valid occurrence of an email wins; earlier ones are duplicates. Pass 2 finds a row's member by
+// the row's place in the read (`memberAt`), without hashing its email again.
 //
 // No email is kept for a member seen once (a million of them would cost about 100 MB as
 // strings). Two different emails with the same hash are never taken for one person: a second
@@ -48,15 +50,30 @@ interface Repeated {
 	later: number[];
 }
 
-/** The compact per-member index: about 17 bytes per member plus 16 to 24 in the hash table, and 4 per row read (`memberAt`). */
+type Bits = Uint8Array | Uint16Array | Uint32Array;
+
+/** A copy of `array` in `capacity` elements of the same type; the original's memory is freed. */
+function grown<T extends Bits>(array: T, capacity: number): T {
+	const wider = new (array.constructor as new (length: number) => T)(capacity);
+	wider.set(array);
+	freeNow(array);
+	return wider;
+}
+
+/**
+ * The compact per-member index: 10 bytes per member from one file of up to 8 segments (14 from
+ * several items, up to 3 more with more segments), plus 16 to 24 in the hash table, and 4 per row
+ * read (`memberAt`).
+ */
 export class MemberIndex {
 	size = 0;
 	rowIndex: Uint32Array;
-	itemIndex: Uint32Array;
 	fingerprint: Uint32Array;
-	/** Segments 0..31 as bits; higher segment ids in `extraSegments`. */
-	segmentBits: Uint32Array;
 	state: Uint8Array;
+	/** Each member's item; undefined while every row has come from item 0. */
+	private items: Uint32Array | undefined;
+	/** Segments 0..31 as bits, in elements as wide as the highest segment id needs; higher ids in `extraSegments`. */
+	private segmentBits: Bits;
 	private readonly hashes: HashTable;
 	private readonly extraSegments = new Map<number, number[]>();
 	/** The email of members seen on more than one row (or split off after a collision). */
@@ -70,34 +87,40 @@ export class MemberIndex {
 
 	constructor(capacity = 1024) {
 		this.rowIndex = new Uint32Array(capacity);
-		this.itemIndex = new Uint32Array(capacity);
 		this.fingerprint = new Uint32Array(capacity);
-		this.segmentBits = new Uint32Array(capacity);
+		this.segmentBits = new Uint8Array(capacity);
 		this.state = new Uint8Array(capacity);
 		this.hashes = new HashTable(capacity);
 	}
 
 	private grow(): void {
 		const capacity = this.rowIndex.length * 2;
-		const widen = <T extends Uint32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
-			const b = make(capacity);
-			b.set(a);
-			freeNow(a);
-			return b;
-		};
-		this.rowIndex = widen(this.rowIndex, (n) => new Uint32Array(n));
-		this.itemIndex = widen(this.itemIndex, (n) => new Uint32Array(n));
-		this.fingerprint = widen(this.fingerprint, (n) => new Uint32Array(n));
-		this.segmentBits = widen(this.segmentBits, (n) => new Uint32Array(n));
-		this.state = widen(this.state, (n) => new Uint8Array(n));
+		this.rowIndex = grown(this.rowIndex, capacity);
+		if (this.items !== undefined) this.items = grown(this.items, capacity);
+		this.fingerprint = grown(this.fingerprint, capacity);
+		this.segmentBits = grown(this.segmentBits, capacity);
+		this.state = grown(this.state, capacity);
 		this.hashes.grow();
 	}
 
 	/** Frees the index's memory (freeMemory.ts) once the export has counted its members: it is empty afterwards. */
 	release(): void {
-		freeNow(this.rowIndex, this.itemIndex, this.fingerprint, this.segmentBits, this.state, this.byPlace);
+		freeNow(this.rowIndex, this.fingerprint, this.segmentBits, this.state, this.byPlace, ...(this.items === undefined ? [] : [this.items]));
 		this.hashes.release();
 		this.size = 0;
+	}
+
+	/** The item of member `ord`'s winning row. */
+	itemOf(ord: number): number {
+		return this.items === undefined ? 0 : this.items[ord];
+	}
+
+	private setItem(ord: number, itemIndex: number): void {
+		if (this.items === undefined) {
+			if (itemIndex === 0) return;
+			this.items = new Uint32Array(this.rowIndex.length);
+		}
+		this.items[ord] = itemIndex;
 	}
 
 	/** The first member with the hash in `this.hash`, or -1. */
@@ -110,7 +133,7 @@ export class MemberIndex {
 		const ord = this.size++;
 		this.hashes.setHash(ord, this.hash);
 		this.rowIndex[ord] = rowIndex;
-		this.itemIndex[ord] = itemIndex;
+		this.setItem(ord, itemIndex);
 		this.fingerprint[ord] = fingerprint;
 		return ord;
 	}
@@ -137,7 +160,7 @@ export class MemberIndex {
 			this.keys.set(head, detach(key));
 			this.repeated.set(head, {
 				firstRow: this.rowIndex[head],
-				firstItem: this.itemIndex[head],
+				firstItem: this.itemOf(head),
 				firstFingerprint: this.fingerprint[head],
 				first: this.segmentsOf(head, []),
 				later: [],
@@ -156,7 +179,7 @@ export class MemberIndex {
 			ord = same;
 		}
 		this.rowIndex[ord] = rowIndex;
-		this.itemIndex[ord] = itemIndex;
+		this.setItem(ord, itemIndex);
 		this.fingerprint[ord] = fingerprint;
 		this.addSegments(ord, segments);
 		this.setPlace(place, ord);
@@ -259,12 +282,20 @@ export class MemberIndex {
 
 	private addSegment(ord: number, segment: number): void {
 		if (segment < 32) {
+			if (segment >= this.segmentBits.BYTES_PER_ELEMENT * 8) this.widenSegmentBits(segment);
 			this.segmentBits[ord] |= 1 << segment;
 			return;
 		}
 		const extra = this.extraSegments.get(ord);
 		if (extra === undefined) this.extraSegments.set(ord, [segment]);
 		else if (!extra.includes(segment)) extra.push(segment);
+	}
+
+	private widenSegmentBits(segment: number): void {
+		const wider = segment < 16 ? new Uint16Array(this.segmentBits.length) : new Uint32Array(this.segmentBits.length);
+		wider.set(this.segmentBits);
+		freeNow(this.segmentBits);
+		this.segmentBits = wider;
 	}
 
 	hasSegment(ord: number, segment: number): boolean {

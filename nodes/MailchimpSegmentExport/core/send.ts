@@ -174,7 +174,7 @@ export class Sender {
 			if (row.error !== undefined) return;
 			let ord = index.memberAt(place);
 			if (ord < 0) return;
-			if (index.rowIndex[ord] !== row.index || index.itemIndex[ord] !== row.itemIndex) {
+			if (index.rowIndex[ord] !== row.index || index.itemOf(ord) !== row.itemIndex) {
 				// Not the member's winning row: a duplicate, unless two people share a hash.
 				if (!index.isUnverifiedFirstRow(ord, row.index, row.itemIndex)) return;
 				const key = mapper.keyOf(row.data);
@@ -271,7 +271,7 @@ export class Sender {
 			}
 			report.reject(
 				index.rowIndex[ord],
-				index.itemIndex[ord],
+				index.itemOf(ord),
 				batch.email(i),
 				message ?? 'Mailchimp rejected this member',
 				mailchimpCode(error.error_code),
@@ -334,7 +334,7 @@ export class Sender {
 		const { index, report } = this.ctx;
 		const ord = batch.ords[i];
 		index.state[ord] = MemberState.Rejected;
-		report.reject(index.rowIndex[ord], index.itemIndex[ord], batch.email(i), reason, code);
+		report.reject(index.rowIndex[ord], index.itemOf(ord), batch.email(i), reason, code);
 	}
 
 	private batchFailed(batch: Batch, error: unknown): void {
@@ -344,7 +344,7 @@ export class Sender {
 		for (let i = 0; i < batch.size; i++) {
 			const ord = batch.ords[i];
 			index.state[ord] = MemberState.Rejected;
-			report.reject(index.rowIndex[ord], index.itemIndex[ord], batch.email(i), error.message, 'BATCH_FAILED');
+			report.reject(index.rowIndex[ord], index.itemOf(ord), batch.email(i), error.message, 'BATCH_FAILED');
 		}
 	}
 
@@ -394,7 +394,7 @@ export class Sender {
 			index.state[ord] = MemberState.Rejected;
 			report.reject(
 				index.rowIndex[ord],
-				index.itemIndex[ord],
+				index.itemOf(ord),
 				index.emailOf(ord),
 				reasons.inputNotFoundAgain(),
 				'INPUT_CHANGED',

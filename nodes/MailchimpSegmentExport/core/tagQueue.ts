@@ -165,7 +165,7 @@ export class TagQueue {
 			const ord = buffer.ords[i];
 			if (index.state[ord] === MemberState.Rejected) continue;
 			index.state[ord] = MemberState.Rejected;
-			report.reject(index.rowIndex[ord], index.itemIndex[ord], buffer.emails[i], reasonOf(buffer.emails[i]), 'TAG_FAILED');
+			report.reject(index.rowIndex[ord], index.itemOf(ord), buffer.emails[i], reasonOf(buffer.emails[i]), 'TAG_FAILED');
 		}
 	}
 }

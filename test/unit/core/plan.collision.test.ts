@@ -64,7 +64,7 @@ describe('MemberIndex with colliding hashes', () => {
 		index.add('c@example.com', 2, 0, 1, 3, [0]);
 		index.add('a@example.com', 2000, 1, 1, 4, [0]);
 		expect([0, 1, 2, 3, 1999, 2000, 2001, 5000].map((place) => index.memberAt(place))).toEqual([0, 1, 2, -1, -1, 0, -1, -1]);
-		expect([index.rowIndex[0], index.itemIndex[0]]).toEqual([1, 1]);
+		expect([index.rowIndex[0], index.itemOf(0)]).toEqual([1, 1]);
 	});
 
 	it('the first row, checked in pass 2, becomes a member of its own when its email differs', () => {

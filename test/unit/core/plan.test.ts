@@ -13,7 +13,7 @@ import { LIST, MERGE_FIELDS, email, fileRows, person, plan } from './mocked';
 /** The member planned for `address`, as its winning row and segments. */
 function planned(index: MemberIndex, address: string, names: readonly string[]) {
 	const ord = index.find(address);
-	return { row: index.rowIndex[ord], item: index.itemIndex[ord], segments: index.segmentsOf(ord, []).map((s) => names[s]) };
+	return { row: index.rowIndex[ord], item: index.itemOf(ord), segments: index.segmentsOf(ord, []).map((s) => names[s]) };
 }
 
 function skipped(report: Report) {
