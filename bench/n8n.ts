@@ -49,7 +49,7 @@ import { API_KEY, startSimulator } from './run';
 import { MERGE_FIELDS, nodeParameters } from './worker';
 import type { ExportSummary } from '../nodes/MailchimpSegmentExport/core/types';
 import { selfSignedCertificate } from '../test/simulator/tls';
-import { callUntilDone, processProbe, settle, webhookUntilDone } from './n8nServer';
+import { type BenchCase, serverRounds } from './n8nServer';
 
 const BENCH = __dirname;
 const OUT_DIR = join(BENCH, 'out');
@@ -292,7 +292,7 @@ async function main(): Promise<void> {
 		});
 
 		const extractNode: NodeSpec = { name: 'Extract CSV', type: 'n8n-nodes-base.extractFromFile', typeVersion: 1, parameters: { operation: 'csv', binaryPropertyName: 'data', options: {} } };
-		const cases: Array<{ kind: N8nRun['case']; size: number; nodes: () => Promise<NodeSpec[]>; listName?: string }> = [
+		const cases: BenchCase[] = [
 			{ kind: 'baseline', size: 0, nodes: async () => [manualTrigger()] },
 			{
 				kind: 'binary',
@@ -313,77 +313,20 @@ async function main(): Promise<void> {
 			summary ? `; in ${summary.profilesIn}, exported ${summary.exported}, rejected ${summary.rejected}, calls ${summary.apiCalls}, retries ${summary.retries}` : '';
 
 		if (args.server) {
-			// The simulator is set back before each export, and its first audience after a reset
-			// always has the same id, the one the workflows name.
-			const workflows = new Map<N8nRun['case'], { path: string; listId?: string }>();
-			for (const c of [cases[0], ...selected.filter((k) => k.kind !== 'baseline')]) {
-				const path = `bench-${c.kind}`;
-				const [, ...rest] = await c.nodes();
-				const wf = chain(`bench ${c.kind} ${c.size} (webhook)`, [webhookUntilDone(path), ...rest]);
-				await home.importWorkflows([wf]);
-				await home.activate(wf.id);
-				const exportParams = rest.find((node) => node.name === 'Export to Mailchimp')?.parameters as { audience?: { value: string } } | undefined;
-				workflows.set(c.kind, { path, listId: exportParams?.audience?.value });
-			}
-			// n8n's first start in a new user folder does work of its own (it records its version,
-			// builds its workflow index) and leaves V8's heap limits set by it for the first export:
-			// a user's instance has started before.
-			await home.start();
-			await home.stopAll();
 			const flags = nodeFlags();
-			// A new n8n each round, as `n8n execute` is: what one export adds to an instance that has not run one yet.
-			for (let round = 0; round < args.repeat; round++) {
-				const cage = args.memoryLimitMb === undefined ? undefined : memoryCage(args.memoryLimitMb);
-				const server = await home.start({
-					env: { N8N_LOG_LEVEL: 'info', ...(certificate ? { NODE_EXTRA_CA_CERTS: certificate.certPath } : {}), ...(flags.length > 0 ? { NODE_OPTIONS: flags.join(' ') } : {}), ...extraEnv() },
-					wrap: cage?.wrap,
-				});
-				const probe = processProbe(server.pid!);
-				// n8n loads and compiles much of itself on its first runs: two runs of the baseline first.
-				for (let i = 0; i < 2; i++) await callUntilDone(server.url, workflows.get('baseline')!.path, 60_000);
-				await settle(probe);
-				log(`  n8n start, pid ${server.pid}, log ${server.logFile}: peak RSS ${Math.round(probe.peakMb())} MB after start-up and two runs of the baseline`);
-				for (const c of selected) {
-					const wf = workflows.get(c.kind)!;
-					if (c.listName !== undefined && (await newList(c.listName)) !== wf.listId) throw new Error(`the simulator's new audience is not ${wf.listId}`);
-					const loadAvg = loadavg()[0];
-					log(`  running ${c.kind} ${c.size} in n8n start${args.repeat > 1 ? `, round ${round + 1} of ${args.repeat}` : ''} (load ${loadAvg.toFixed(2)}) ...`);
-					probe.resetPeak();
-					const cpu0 = probe.cpu();
-					const t0 = Date.now();
-					const result: N8nRun = { case: c.kind, size: c.size, scale: args.scale, auth: args.auth, commandWallMs: 0, nodeMs: {}, peakRssMb: NaN, cpuUserS: NaN, cpuSystemS: NaN, loadAvg, round, server: true };
-					if (flags.length > 0) result.nodeFlags = flags.join(' ');
-					if (certificate) result.tls = true;
-					let answer: unknown;
-					try {
-						answer = await callUntilDone(server.url, wf.path, 60 * 60_000);
-					} catch (error) {
-						if (cage === undefined || cage.oomKills() === 0) throw error;
-						Object.assign(result, { commandWallMs: Date.now() - t0, memoryLimitMb: cage.limitMb, cgroupPeakMb: cage.peakMb(), oomKills: cage.oomKills() });
-						results.push(result);
-						log(`  ${c.kind} ${c.size}: KILLED by the kernel's OOM killer at the ${cage.limitMb} MiB limit after ${formatDuration(result.commandWallMs)}`);
-						break;
-					}
-					result.commandWallMs = Date.now() - t0;
-					await settle(probe);
-					const cpu1 = probe.cpu();
-					Object.assign(result, { peakRssMb: probe.peakMb(), cpuUserS: cpu1.userS - cpu0.userS, cpuSystemS: cpu1.systemS - cpu0.systemS });
-					if (cage) Object.assign(result, { memoryLimitMb: cage.limitMb, cgroupPeakMb: cage.peakMb(), oomKills: cage.oomKills() });
-					if (c.listName !== undefined) {
-						const summary = answer as ExportSummary;
-						if (typeof summary?.profilesIn !== 'number') throw new Error(`the ${c.kind} run answered without a Summary: ${JSON.stringify(answer).slice(0, 500)}`);
-						result.summary = summary;
-					}
-					results.push(result);
-					log(
-						`  ${c.kind} ${c.size}: webhook ${formatDuration(result.commandWallMs)}, peak RSS ${Math.round(result.peakRssMb)} MB, CPU ${(result.cpuUserS + result.cpuSystemS).toFixed(1)} s` +
-							(cage ? `; cgroup peak ${Math.round(result.cgroupPeakMb!)} of ${cage.limitMb} MiB since n8n started (page cache included)` : '') +
-							summaryLine(result.summary),
-					);
-				}
-				await home.stopAll();
-				await cage?.dispose();
-			}
+			await serverRounds({
+				home,
+				cases: selected,
+				baseline: cases[0],
+				newList,
+				repeat: args.repeat,
+				memoryLimitMb: args.memoryLimitMb,
+				env: { N8N_LOG_LEVEL: 'info', ...(certificate ? { NODE_EXTRA_CA_CERTS: certificate.certPath } : {}), ...(flags.length > 0 ? { NODE_OPTIONS: flags.join(' ') } : {}), ...extraEnv() },
+				run: { scale: args.scale, auth: args.auth, ...(flags.length > 0 ? { nodeFlags: flags.join(' ') } : {}), ...(certificate ? { tls: true } : {}) },
+				results,
+				log,
+				summaryLine,
+			});
 			return;
 		}
 

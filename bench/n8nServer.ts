@@ -8,8 +8,22 @@
 import { execFileSync } from 'child_process';
 import { randomUUID } from 'crypto';
 import { readFileSync, writeFileSync } from 'fs';
+import { loadavg } from 'os';
 
-import type { NodeSpec } from '../test/e2e/harness/workflows';
+import type { N8nHome } from '../test/e2e/harness/n8n';
+import { chain, type NodeSpec } from '../test/e2e/harness/workflows';
+import type { ExportSummary } from '../nodes/MailchimpSegmentExport/core/types';
+import { memoryCage } from './cgroup';
+import { formatDuration } from './chart';
+import type { N8nRun } from './n8n';
+
+/** A case of bench:n8n: its workflow's nodes (a Manual Trigger first) and, for an export, the simulator audience it names. */
+export interface BenchCase {
+	kind: N8nRun['case'];
+	size: number;
+	nodes: () => Promise<NodeSpec[]>;
+	listName?: string;
+}
 
 export interface ProcessProbe {
 	/** Sets the process's peak RSS back to its current RSS. */
@@ -78,5 +92,95 @@ export async function callUntilDone(baseUrl: string, path: string, timeoutMs: nu
 		}
 		if (!res.ok) throw new Error(`webhook ${path} -> HTTP ${res.status}: ${text.slice(0, 500)}`);
 		return text === '' ? undefined : JSON.parse(text);
+	}
+}
+
+export interface ServerRounds {
+	home: N8nHome;
+	/** The cases to measure, in order; `baseline` also warms each n8n up. */
+	cases: readonly BenchCase[];
+	baseline: BenchCase;
+	/** Sets the simulator back and makes the audience `name`; its id. */
+	newList: (name: string) => Promise<string>;
+	repeat: number;
+	memoryLimitMb?: number;
+	/** The n8n process's environment (Node.js flags in NODE_OPTIONS). */
+	env: Record<string, string>;
+	/** What each result records besides its measurements. */
+	run: Pick<N8nRun, 'scale' | 'auth' | 'nodeFlags' | 'tls'>;
+	results: N8nRun[];
+	log: (line: string) => void;
+	summaryLine: (summary: ExportSummary | undefined) => string;
+}
+
+/**
+ * The cases in `n8n start`, `repeat` rounds of a new n8n each (in a memory cgroup when asked),
+ * the results pushed as they come. A run the OOM killer ends is recorded as killed, and its round ends.
+ */
+export async function serverRounds(o: ServerRounds): Promise<void> {
+	// The simulator is set back before each export, and its first audience after a reset always
+	// has the same id, the one the workflows name.
+	const workflows = new Map<N8nRun['case'], { path: string; listId?: string }>();
+	for (const c of [o.baseline, ...o.cases.filter((k) => k.kind !== 'baseline')]) {
+		const path = `bench-${c.kind}`;
+		const [, ...rest] = await c.nodes();
+		const wf = chain(`bench ${c.kind} ${c.size} (webhook)`, [webhookUntilDone(path), ...rest]);
+		await o.home.importWorkflows([wf]);
+		await o.home.activate(wf.id);
+		const exportParams = rest.find((node) => node.name === 'Export to Mailchimp')?.parameters as { audience?: { value: string } } | undefined;
+		workflows.set(c.kind, { path, listId: exportParams?.audience?.value });
+	}
+	// n8n's first start in a new user folder does work of its own (it records its version, builds
+	// its workflow index) and leaves V8's heap limits set by it for the first export: a user's
+	// instance has started before.
+	await o.home.start();
+	await o.home.stopAll();
+	// A new n8n each round, as `n8n execute` is: what one export adds to an instance that has not run one yet.
+	for (let round = 0; round < o.repeat; round++) {
+		const cage = o.memoryLimitMb === undefined ? undefined : memoryCage(o.memoryLimitMb);
+		const server = await o.home.start({ env: o.env, wrap: cage?.wrap });
+		const probe = processProbe(server.pid!);
+		// n8n loads and compiles much of itself on its first runs: two runs of the baseline first.
+		for (let i = 0; i < 2; i++) await callUntilDone(server.url, workflows.get('baseline')!.path, 60_000);
+		await settle(probe);
+		o.log(`  n8n start, pid ${server.pid}, log ${server.logFile}: peak RSS ${Math.round(probe.peakMb())} MB after start-up and two runs of the baseline`);
+		for (const c of o.cases) {
+			const wf = workflows.get(c.kind)!;
+			if (c.listName !== undefined && (await o.newList(c.listName)) !== wf.listId) throw new Error(`the simulator's new audience is not ${wf.listId}`);
+			const loadAvg = loadavg()[0];
+			o.log(`  running ${c.kind} ${c.size} in n8n start${o.repeat > 1 ? `, round ${round + 1} of ${o.repeat}` : ''} (load ${loadAvg.toFixed(2)}) ...`);
+			probe.resetPeak();
+			const cpu0 = probe.cpu();
+			const t0 = Date.now();
+			const result: N8nRun = { ...o.run, case: c.kind, size: c.size, commandWallMs: 0, nodeMs: {}, peakRssMb: NaN, cpuUserS: NaN, cpuSystemS: NaN, loadAvg, round, server: true };
+			let answer: unknown;
+			try {
+				answer = await callUntilDone(server.url, wf.path, 60 * 60_000);
+			} catch (error) {
+				if (cage === undefined || cage.oomKills() === 0) throw error;
+				Object.assign(result, { commandWallMs: Date.now() - t0, memoryLimitMb: cage.limitMb, cgroupPeakMb: cage.peakMb(), oomKills: cage.oomKills() });
+				o.results.push(result);
+				o.log(`  ${c.kind} ${c.size}: KILLED by the kernel's OOM killer at the ${cage.limitMb} MiB limit after ${formatDuration(result.commandWallMs)}`);
+				break;
+			}
+			result.commandWallMs = Date.now() - t0;
+			await settle(probe);
+			const cpu1 = probe.cpu();
+			Object.assign(result, { peakRssMb: probe.peakMb(), cpuUserS: cpu1.userS - cpu0.userS, cpuSystemS: cpu1.systemS - cpu0.systemS });
+			if (cage) Object.assign(result, { memoryLimitMb: cage.limitMb, cgroupPeakMb: cage.peakMb(), oomKills: cage.oomKills() });
+			if (c.listName !== undefined) {
+				const summary = answer as ExportSummary;
+				if (typeof summary?.profilesIn !== 'number') throw new Error(`the ${c.kind} run answered without a Summary: ${JSON.stringify(answer).slice(0, 500)}`);
+				result.summary = summary;
+			}
+			o.results.push(result);
+			o.log(
+				`  ${c.kind} ${c.size}: webhook ${formatDuration(result.commandWallMs)}, peak RSS ${Math.round(result.peakRssMb)} MB, CPU ${(result.cpuUserS + result.cpuSystemS).toFixed(1)} s` +
+					(cage ? `; cgroup peak ${Math.round(result.cgroupPeakMb!)} of ${cage.limitMb} MiB since n8n started (page cache included)` : '') +
+					o.summaryLine(result.summary),
+			);
+		}
+		await o.home.stopAll();
+		await cage?.dispose();
 	}
 }
