@@ -312,8 +312,12 @@ async function main(): Promise<void> {
 		const summaryLine = (summary: ExportSummary | undefined): string =>
 			summary ? `; in ${summary.profilesIn}, exported ${summary.exported}, rejected ${summary.rejected}, calls ${summary.apiCalls}, retries ${summary.retries}` : '';
 
+		// What every n8n process gets, and what every result records about how it ran.
+		const flags = nodeFlags();
+		const n8nEnv = { N8N_LOG_LEVEL: 'info', ...(certificate ? { NODE_EXTRA_CA_CERTS: certificate.certPath } : {}), ...extraEnv() };
+		const recorded = { scale: args.scale, auth: args.auth, ...(flags.length > 0 ? { nodeFlags: flags.join(' ') } : {}), ...(certificate ? { tls: true } : {}) };
+
 		if (args.server) {
-			const flags = nodeFlags();
 			await serverRounds({
 				home,
 				cases: selected,
@@ -321,8 +325,9 @@ async function main(): Promise<void> {
 				newList,
 				repeat: args.repeat,
 				memoryLimitMb: args.memoryLimitMb,
-				env: { N8N_LOG_LEVEL: 'info', ...(certificate ? { NODE_EXTRA_CA_CERTS: certificate.certPath } : {}), ...(flags.length > 0 ? { NODE_OPTIONS: flags.join(' ') } : {}), ...extraEnv() },
-				run: { scale: args.scale, auth: args.auth, ...(flags.length > 0 ? { nodeFlags: flags.join(' ') } : {}), ...(certificate ? { tls: true } : {}) },
+				// `n8n start` is spawned by the harness: the flags go through NODE_OPTIONS.
+				env: { ...n8nEnv, ...(flags.length > 0 ? { NODE_OPTIONS: flags.join(' ') } : {}) },
+				run: recorded,
 				results,
 				log,
 				summaryLine,
@@ -338,14 +343,12 @@ async function main(): Promise<void> {
 			log(`  running ${c.kind} ${c.size}${args.repeat > 1 ? `, round ${round + 1} of ${args.repeat}` : ''} (load ${loadAvg.toFixed(2)}) ...`);
 			const stdoutFile = join(home.root, `execute-${c.kind}.out`);
 			const cage = args.memoryLimitMb === undefined ? undefined : memoryCage(args.memoryLimitMb);
-			const env = await home.processEnv({ N8N_LOG_LEVEL: 'info', ...(certificate ? { NODE_EXTRA_CA_CERTS: certificate.certPath } : {}), ...extraEnv() });
-			const flags = nodeFlags();
+			const env = await home.processEnv(n8nEnv);
 			const r = await timeV(install.node, [...flags, install.bin, 'execute', `--id=${wf.id}`, '--rawOutput'], env, home.root, 60 * 60_000, stdoutFile, cage?.wrap);
 			const result: N8nRun = {
+				...recorded,
 				case: c.kind,
 				size: c.size,
-				scale: args.scale,
-				auth: args.auth,
 				commandWallMs: r.wallMs,
 				nodeMs: {},
 				peakRssMb: r.peakRssMb,
@@ -354,8 +357,6 @@ async function main(): Promise<void> {
 				loadAvg,
 				round,
 				...(cage === undefined ? {} : { memoryLimitMb: cage.limitMb, cgroupPeakMb: cage.peakMb(), oomKills: cage.oomKills() }),
-				...(flags.length > 0 ? { nodeFlags: flags.join(' ') } : {}),
-				...(certificate ? { tls: true } : {}),
 			};
 			await cage?.dispose();
 			if (!process.env.BENCH_KEEP) rmSync(stdoutFile, { force: true });

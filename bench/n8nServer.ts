@@ -11,6 +11,7 @@ import { readFileSync, writeFileSync } from 'fs';
 import { loadavg } from 'os';
 
 import type { N8nHome } from '../test/e2e/harness/n8n';
+import { waitFor } from '../test/e2e/harness/scenario';
 import { chain, type NodeSpec } from '../test/e2e/harness/workflows';
 import type { ExportSummary } from '../nodes/MailchimpSegmentExport/core/types';
 import { memoryCage } from './cgroup';
@@ -25,7 +26,7 @@ export interface BenchCase {
 	listName?: string;
 }
 
-export interface ProcessProbe {
+interface ProcessProbe {
 	/** Sets the process's peak RSS back to its current RSS. */
 	resetPeak(): void;
 	/** The peak RSS since the last resetPeak, in MB. */
@@ -36,7 +37,7 @@ export interface ProcessProbe {
 
 const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
-export function processProbe(pid: number): ProcessProbe {
+function processProbe(pid: number): ProcessProbe {
 	return {
 		resetPeak: () => writeFileSync(`/proc/${pid}/clear_refs`, '5'),
 		peakMb: () => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmHWM:\s+(\d+) kB$/m)?.[1] ?? NaN) / 1024,
@@ -49,13 +50,16 @@ export function processProbe(pid: number): ProcessProbe {
 	};
 }
 
-const cpuTotal = (p: ProcessProbe): number => p.cpu().userS + p.cpu().systemS;
+function cpuTotal(probe: ProcessProbe): number {
+	const { userS, systemS } = probe.cpu();
+	return userS + systemS;
+}
 
 /**
  * Waits until n8n has finished the run's work after answering (saving the execution): until it
  * uses under 3% of a core over a second, for at most `maxMs`.
  */
-export async function settle(probe: ProcessProbe, maxMs = 60_000): Promise<void> {
+async function settle(probe: ProcessProbe, maxMs = 60_000): Promise<void> {
 	const deadline = Date.now() + maxMs;
 	let before = cpuTotal(probe);
 	while (Date.now() < deadline) {
@@ -67,7 +71,7 @@ export async function settle(probe: ProcessProbe, maxMs = 60_000): Promise<void>
 }
 
 /** A production Webhook trigger (POST) that answers with the last node's first item once the workflow has finished. */
-export function webhookUntilDone(path: string, name = 'Webhook'): NodeSpec & { webhookId: string } {
+function webhookUntilDone(path: string, name = 'Webhook'): NodeSpec & { webhookId: string } {
 	return {
 		name,
 		type: 'n8n-nodes-base.webhook',
@@ -81,18 +85,20 @@ export function webhookUntilDone(path: string, name = 'Webhook'): NodeSpec & { w
  * Calls the production webhook at `path` and returns the JSON it answers with. A 404 (n8n 2.x
  * registers production webhooks a moment after it reports ready) is tried again for 30 s.
  */
-export async function callUntilDone(baseUrl: string, path: string, timeoutMs: number): Promise<unknown> {
-	const deadline = Date.now() + 30_000;
-	for (;;) {
-		const res = await fetch(`${baseUrl}/webhook/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(timeoutMs) });
-		const text = await res.text();
-		if (res.status === 404 && Date.now() < deadline) {
-			await new Promise((ok) => setTimeout(ok, 250));
-			continue;
-		}
-		if (!res.ok) throw new Error(`webhook ${path} -> HTTP ${res.status}: ${text.slice(0, 500)}`);
-		return text === '' ? undefined : JSON.parse(text);
-	}
+async function callUntilDone(baseUrl: string, path: string, timeoutMs: number): Promise<unknown> {
+	const answer = await waitFor(
+		`webhook ${path} to be registered`,
+		async () => {
+			const res = await fetch(`${baseUrl}/webhook/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(timeoutMs) });
+			const text = await res.text();
+			if (res.status === 404) return undefined;
+			if (!res.ok) throw new Error(`webhook ${path} -> HTTP ${res.status}: ${text.slice(0, 500)}`);
+			return { body: text === '' ? undefined : (JSON.parse(text) as unknown) };
+		},
+		30_000,
+		250,
+	);
+	return answer.body;
 }
 
 export interface ServerRounds {

@@ -52,12 +52,16 @@ interface Repeated {
 
 type Bits = Uint8Array | Uint16Array | Uint32Array;
 
-/** A copy of `array` in `capacity` elements of the same type; the original's memory is freed. */
-function grown<T extends Bits>(array: T, capacity: number): T {
-	const wider = new (array.constructor as new (length: number) => T)(capacity);
-	wider.set(array);
+/** `into`, holding the values of `array` at its start; the memory of `array` is freed. */
+function moved<T extends Bits>(array: Bits, into: T): T {
+	into.set(array);
 	freeNow(array);
-	return wider;
+	return into;
+}
+
+/** A copy of `array` in `capacity` elements of the same type. */
+function grown<T extends Bits>(array: T, capacity: number): T {
+	return moved(array, new (array.constructor as new (length: number) => T)(capacity));
 }
 
 /**
@@ -292,10 +296,8 @@ export class MemberIndex {
 	}
 
 	private widenSegmentBits(segment: number): void {
-		const wider = segment < 16 ? new Uint16Array(this.segmentBits.length) : new Uint32Array(this.segmentBits.length);
-		wider.set(this.segmentBits);
-		freeNow(this.segmentBits);
-		this.segmentBits = wider;
+		const length = this.segmentBits.length;
+		this.segmentBits = moved(this.segmentBits, segment < 16 ? new Uint16Array(length) : new Uint32Array(length));
 	}
 
 	hasSegment(ord: number, segment: number): boolean {
