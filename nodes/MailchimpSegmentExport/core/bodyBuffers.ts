@@ -7,22 +7,29 @@
 /** Spare room per buffer, so that most later bodies (of similar length) fit a buffer given back. */
 const SLACK = 1 / 8;
 
+/** The size of buffers made before any body has been given back: room for 500 members of about 250 bytes. */
+const FIRST_ROOM = 128 * 1024;
+
 export class BodyBuffers {
 	private readonly free: Buffer[] = [];
+	/** The longest body given back so far: new buffers are made with room for one as long. */
+	private longest = 0;
 
-	/** `text` as UTF-8 bytes, in a buffer of its own until it is given back with `release`. */
-	encode(text: string): Buffer {
-		const room = this.take(text.length + 4) ?? Buffer.allocUnsafeSlow(roomFor(text.length));
-		const written = room.write(text, 'utf8');
-		// A write stops before a character that does not fit: with 4 bytes (the longest character)
-		// still free, nothing was left out.
-		if (written <= room.length - 4) return room.subarray(0, written);
-		const exact = Buffer.allocUnsafeSlow(roomFor(Buffer.byteLength(text, 'utf8')));
-		return exact.subarray(0, exact.write(text, 'utf8'));
+	/** A buffer of at least `bytes`: one given back when one is large enough, else a new one. */
+	take(bytes: number): Buffer {
+		for (let i = this.free.length - 1; i >= 0; i--) {
+			const room = this.free[i];
+			if (room.length < bytes) continue;
+			this.free[i] = this.free[this.free.length - 1];
+			this.free.pop();
+			return room;
+		}
+		return Buffer.allocUnsafeSlow(Math.max(bytes, roomFor(this.longest), FIRST_ROOM));
 	}
 
-	/** Gives back the bytes `encode` returned: no request may read them any more. */
+	/** Gives back a buffer `take` returned (or part of one): no request may read it any more. */
 	release(bytes: Buffer): void {
+		this.longest = Math.max(this.longest, bytes.length);
 		this.free.push(Buffer.from(bytes.buffer, 0, bytes.buffer.byteLength));
 	}
 
@@ -30,19 +37,39 @@ export class BodyBuffers {
 	get spare(): number {
 		return this.free.length;
 	}
-
-	private take(atLeast: number): Buffer | undefined {
-		for (let i = this.free.length - 1; i >= 0; i--) {
-			const room = this.free[i];
-			if (room.length < atLeast) continue;
-			this.free[i] = this.free[this.free.length - 1];
-			this.free.pop();
-			return room;
-		}
-		return undefined;
-	}
 }
 
 function roomFor(bytes: number): number {
 	return bytes + Math.ceil(bytes * SLACK) + 64;
+}
+
+/**
+ * Text written piece by piece as UTF-8 into a buffer from `buffers`, moved into a larger one
+ * when it fills up. The pieces die young: only the bytes are held.
+ */
+export class BodyWriter {
+	private room: Buffer;
+	private used = 0;
+
+	constructor(private readonly buffers: BodyBuffers) {
+		this.room = buffers.take(0);
+	}
+
+	write(text: string): void {
+		// A UTF-16 unit is at most 3 bytes of UTF-8: only a text that might not fit is measured.
+		if (this.room.length - this.used < 3 * text.length) this.makeRoom(Buffer.byteLength(text, 'utf8'));
+		this.used += this.room.write(text, this.used, 'utf8');
+	}
+
+	/** The bytes written so far. */
+	bytes(): Buffer {
+		return this.room.subarray(0, this.used);
+	}
+
+	private makeRoom(bytes: number): void {
+		if (this.room.length - this.used >= bytes) return;
+		const larger = this.buffers.take(Math.max(2 * this.room.length, this.used + bytes));
+		this.room.copy(larger, 0, 0, this.used);
+		this.room = larger;
+	}
 }

@@ -1,13 +1,12 @@
 // A request body serialised before it waits for its request. A batch of 500 members kept as
 // objects until Mailchimp answers lives long enough to be promoted to V8's old space, and the
-// HTTP client serialises it again; serialised when the batch is full, its objects die young.
-// The text is kept as UTF-8 bytes: a batch's JSON (about 100 KB) as a string outlives a
-// scavenge and dies in V8's old space (in its large-object space once a name beyond Latin-1 makes
-// it two bytes a character), freed only by a full collection; as bytes outside the heap, V8
-// counts it and collects sooner; written into reused memory (bodyBuffers.ts), it is given back
-// once its request has settled. The transport sends `jsonBytesOf(body)` as it is. The body's own
-// enumerable properties read the text back, so that a transport (or a test) that wants an object
-// still gets one.
+// HTTP client serialises it again; serialised as it is built, its objects die young. The text is
+// kept as UTF-8 bytes: a batch's JSON (about 100 KB) as a string outlives a scavenge and dies in
+// V8's old space (in its large-object space once a name beyond Latin-1 makes it two bytes a
+// character), freed only by a full collection; as bytes outside the heap, written into reused
+// memory (bodyBuffers.ts), it is given back once its request has settled. The transport sends
+// `jsonBytesOf(body)` as it is. The body's own enumerable properties read the text back, so that
+// a transport (or a test) that wants an object still gets one.
 
 const TEXT = Symbol('jsonText');
 const ITEMS = Symbol('jsonItems');
@@ -17,19 +16,14 @@ interface Text {
 	bytes: Buffer | undefined;
 }
 
-const utf8 = (text: string): Buffer => Buffer.from(text, 'utf8');
-
 function bytesIn(text: Text): Buffer {
 	if (text.bytes === undefined) throw new Error('The request body was read after its request settled');
 	return text.bytes;
 }
 
-/**
- * A body whose JSON text is `text`, an object with the top-level `keys`, holding `items` list
- * entries; `encode` makes its bytes (BodyBuffers.encode to write them into reused memory).
- */
-export function jsonBody(text: string, keys: readonly string[], items: number, encode: (text: string) => Buffer = utf8): object {
-	const held: Text = { bytes: encode(text) };
+/** A body whose JSON text is `bytes` (UTF-8), an object with the top-level `keys`, holding `items` list entries. */
+export function jsonBody(bytes: Buffer, keys: readonly string[], items: number): object {
+	const held: Text = { bytes };
 	const body = {};
 	Object.defineProperty(body, TEXT, { value: held });
 	Object.defineProperty(body, ITEMS, { value: items });

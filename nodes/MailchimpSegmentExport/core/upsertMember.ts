@@ -1,6 +1,6 @@
 // A batch upsert's member, `{ email_address, status_if_new, merge_fields?, tags? }`, from a mapped
-// profile. Built as an object: its batch is serialised in one JSON.stringify (UpsertBatch), which
-// measured faster than writing each member's text by hand.
+// profile. Built as an object: UpsertBatch serialises members 64 at a time in one JSON.stringify,
+// which measured faster than writing each member's text by hand.
 
 import type { MemberUpsert } from './client';
 import { OMIT } from './mergeFields';

@@ -2,43 +2,55 @@
 // is never written over, and memory given back is what the next body is written into.
 import fc from 'fast-check';
 
-import { BodyBuffers } from '../../../nodes/MailchimpSegmentExport/core/bodyBuffers';
+import { BodyBuffers, BodyWriter } from '../../../nodes/MailchimpSegmentExport/core/bodyBuffers';
 import { UpsertBatch } from '../../../nodes/MailchimpSegmentExport/core/client';
 import { jsonBytesOf } from '../../../nodes/MailchimpSegmentExport/core/jsonBody';
 
 describe('BodyBuffers', () => {
-	it('writes any text as its UTF-8 bytes, into fresh or reused memory', () => {
+	it('never hands out memory in use, and reuses what was given back when it is large enough', () => {
 		const buffers = new BodyBuffers();
-		// Characters of 1 to 4 bytes, so that a reused buffer is sometimes too small for a text of its length.
-		const text = fc.array(fc.constantFrom('a', '"', 'é', 'ł', '€', '😀', '\u0000', '\\'), { maxLength: 400 }).map((parts) => parts.join(''));
-		fc.assert(
-			fc.property(fc.array(text, { minLength: 1, maxLength: 6 }), (texts) => {
-				const held = texts.map((t) => buffers.encode(t));
-				held.forEach((bytes, i) => expect(bytes.equals(Buffer.from(texts[i], 'utf8'))).toBe(true));
-				for (const bytes of held) buffers.release(bytes);
-			}),
-			{ numRuns: 300 },
-		);
+		const a = buffers.take(1000);
+		const b = buffers.take(1000);
+		expect(a.length).toBeGreaterThanOrEqual(1000);
+		expect(a.buffer).not.toBe(b.buffer);
+		buffers.release(a.subarray(0, 10));
+		expect(buffers.spare).toBe(1);
+		const c = buffers.take(900);
+		expect(c.buffer).toBe(a.buffer);
+		expect(c.length).toBe(a.length);
+		expect(buffers.spare).toBe(0);
+		// Too small for a body twice as long: fresh memory, the small buffer kept for later.
+		buffers.release(c);
+		const d = buffers.take(2 * a.length);
+		expect(d.buffer).not.toBe(a.buffer);
+		expect(d.length).toBeGreaterThanOrEqual(2 * a.length);
+		expect(buffers.spare).toBe(1);
 	});
 
-	it('never hands out memory in use, and reuses what was given back', () => {
+	it('makes new memory with room for the longest body given back', () => {
 		const buffers = new BodyBuffers();
-		const a = buffers.encode('a'.repeat(1000));
-		const b = buffers.encode('b'.repeat(1000));
-		expect(a.buffer).not.toBe(b.buffer);
-		buffers.release(a);
-		expect(buffers.spare).toBe(1);
-		const c = buffers.encode('c'.repeat(900));
-		expect(c.buffer).toBe(a.buffer);
-		expect(buffers.spare).toBe(0);
-		expect(b.toString()).toBe('b'.repeat(1000));
-		expect(c.toString()).toBe('c'.repeat(900));
-		// Too small for a text twice as long: fresh memory, the small buffer kept for later.
-		buffers.release(c);
-		const d = buffers.encode('d'.repeat(2000));
-		expect(d.buffer).not.toBe(a.buffer);
-		expect(buffers.spare).toBe(1);
-		expect(d.toString()).toBe('d'.repeat(2000));
+		const first = buffers.take(0);
+		buffers.release(Buffer.alloc(4 * first.length));
+		buffers.take(0);
+		expect(buffers.take(0).length).toBeGreaterThan(4 * first.length);
+	});
+});
+
+describe('BodyWriter', () => {
+	it('writes any pieces of text as their UTF-8 bytes, moving them into larger memory as it fills', () => {
+		// Characters of 1 to 4 bytes, and pieces long enough to fill the first buffer (128 KiB).
+		const piece = fc
+			.tuple(fc.array(fc.constantFrom('a', '"', 'é', 'ł', '€', '😀', '\u0000', '\\'), { maxLength: 40 }), fc.nat({ max: 3000 }))
+			.map(([parts, times]) => parts.join('').repeat(times));
+		fc.assert(
+			fc.property(fc.array(piece, { maxLength: 12, size: 'max' }), (pieces) => {
+				const buffers = new BodyBuffers();
+				const writer = new BodyWriter(buffers);
+				for (const p of pieces) writer.write(p);
+				expect(writer.bytes().equals(Buffer.from(pieces.join(''), 'utf8'))).toBe(true);
+			}),
+			{ numRuns: 100 },
+		);
 	});
 });
 

@@ -131,7 +131,7 @@ describe('createRequestFn with an API key', () => {
 		const { ctx, calls } = mockContext({ credentials: { apiKey: KEY, consent: true, baseUrl: '' }, withAuth: async () => ({ statusCode: 200, body: {} }) });
 		const request = await createRequestFn(ctx, 'apiKey');
 		const text = '{"members":[{"email_address":"zoë@example.com","status_if_new":"subscribed"}],"update_existing":true}';
-		await request({ method: 'POST', path: '/lists/abc', body: jsonBody(text, ['members', 'update_existing'], 1) });
+		await request({ method: 'POST', path: '/lists/abc', body: jsonBody(Buffer.from(text, 'utf8'), ['members', 'update_existing'], 1) });
 		const { body, headers } = calls.withAuth[0].options;
 		expect(Buffer.isBuffer(body)).toBe(true);
 		expect((body as Buffer).toString('utf8')).toBe(text);
