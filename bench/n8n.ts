@@ -1,4 +1,4 @@
-// `npm run bench:n8n -- [--n8n 1|2] [--binary-size 1000000] [--items-size 100000] [--scale 0.02] [--cases baseline,binary,items,extract] [--auth apiKey|oAuth2] [--repeat N] [--memory-limit MiB] [--tls] [--server]`
+// `npm run bench:n8n -- [--n8n 1|2] [--binary-size 1000000] [--items-size 100000] [--scale 0.02] [--cases baseline,binary,items,extract,read] [--auth apiKey|oAuth2] [--repeat N] [--memory-limit MiB] [--tls] [--server]`
 //
 // The export through a real n8n (--n8n 2: 2.41.1 on Node 24, the default; --n8n 1: 1.123.50;
 // installed by the e2e harness into its cache folder),
@@ -11,6 +11,8 @@
 //           to items) -> export (Input Source: Input Items).
 //   extract: the items case without the export: what n8n itself spends making and holding the
 //           items, to tell apart from what the export adds to them.
+//   read:   the binary case without the export: what n8n itself spends reading the file into its
+//           binary data.
 //   baseline: Manual Trigger alone, for n8n's own start-up time and memory.
 //
 // Each runs as `n8n execute` under /usr/bin/time -v: wall time and the peak RSS of the n8n
@@ -44,7 +46,7 @@ import { apiKeyCredential, chain, exportNode, manualTrigger, oauthCredential, ty
 import { formatDuration } from './chart';
 import { lowerBound } from './model';
 import { csvPath, writeCsv } from './profiles';
-import { n8nTargets, targetsText } from './targets';
+import { n8nTargets, readShareText, targetsText } from './targets';
 import { API_KEY, startSimulator } from './run';
 import { MERGE_FIELDS, nodeParameters } from './worker';
 import type { ExportSummary } from '../nodes/MailchimpSegmentExport/core/types';
@@ -108,8 +110,8 @@ function parseArgs(argv: string[]): Args {
 }
 
 export interface N8nRun {
-	/** `extract`: the items case without the export node, what n8n itself spends making and holding the items. */
-	case: 'binary' | 'items' | 'extract' | 'baseline';
+	/** `extract` and `read`: the items and binary cases without the export node, what n8n itself spends on their input. */
+	case: 'binary' | 'items' | 'extract' | 'read' | 'baseline';
 	size: number;
 	scale: number;
 	auth?: Args['auth'];
@@ -307,6 +309,7 @@ async function main(): Promise<void> {
 				nodes: async () => [manualTrigger(), readNode(await scratchCsv(args.itemsSize)), extractNode, exportSpec(await newList('n8n items'), 'items')],
 			},
 			{ kind: 'extract', size: args.itemsSize, nodes: async () => [manualTrigger(), readNode(await scratchCsv(args.itemsSize)), extractNode] },
+			{ kind: 'read', size: args.binarySize, nodes: async () => [manualTrigger(), readNode(await scratchCsv(args.binarySize))] },
 		];
 		const selected = cases.filter((c) => args.cases.includes(c.kind) && (c.kind === 'baseline' || c.size > 0));
 		const summaryLine = (summary: ExportSummary | undefined): string =>
@@ -400,6 +403,8 @@ async function main(): Promise<void> {
 			log(`wrote ${json}`);
 			const checks = n8nTargets(results);
 			if (checks.length > 0) log(`\nIssue 14's targets (1,000,000 profiles from a file, added to the baseline):\n${targetsText(checks)}`);
+			const readShare = readShareText(results);
+			if (readShare !== undefined) log(readShare);
 		}
 	}
 }

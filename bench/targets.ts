@@ -93,6 +93,31 @@ export function n8nTargets(runs: readonly N8nRun[]): TargetCheck[] {
 	];
 }
 
+/**
+ * With the `read` case (the file read into n8n's binary data, without the export): how much of
+ * what the binary case adds is n8n's own reading of the file, and how much the export node adds
+ * beyond it, each round against its own runs; undefined without such rounds.
+ */
+export function readShareText(runs: readonly N8nRun[]): string | undefined {
+	const cpu = (r: N8nRun): number => r.cpuUserS + r.cpuSystemS;
+	const rounds = runs
+		.filter((r) => r.case === 'binary' && r.size === TARGET_SIZE && (r.oomKills ?? 0) === 0)
+		.map((run) => {
+			const of = (kind: N8nRun['case']) => runs.find((r) => r.case === kind && (r.round ?? 0) === (run.round ?? 0) && (r.oomKills ?? 0) === 0);
+			return { run, base: of('baseline'), read: of('read') };
+		})
+		.filter((p): p is { run: N8nRun; base: N8nRun; read: N8nRun } => p.base !== undefined && p.read !== undefined && p.read.size === TARGET_SIZE);
+	if (rounds.length === 0) return undefined;
+	const mb = (v: number): string => `${n(v)} MB`;
+	const s = (v: number): string => `${v.toFixed(1)} s`;
+	const readRss = added(rounds.map((p) => p.read.peakRssMb - p.base.peakRssMb), mb);
+	const readCpu = added(rounds.map((p) => cpu(p.read) - cpu(p.base)), s);
+	const nodeRss = added(rounds.map((p) => p.run.peakRssMb - p.read.peakRssMb), mb);
+	const nodeCpu = added(rounds.map((p) => cpu(p.run) - cpu(p.read)), s);
+	return `  of which n8n's own reading of the file (the read case, no export): ${readRss} and ${readCpu} of CPU;
+  the export node beyond it: ${nodeRss} and ${nodeCpu} of CPU`;
+}
+
 export function targetsText(checks: readonly TargetCheck[]): string {
 	return checks.map((c) => `  ${c.met ? 'met   ' : 'MISSED'}  ${c.target}: ${c.measured}`).join('\n');
 }
