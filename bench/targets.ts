@@ -96,10 +96,12 @@ export function n8nTargets(runs: readonly N8nRun[]): TargetCheck[] {
 /**
  * With the `read` case (the file read into n8n's binary data, without the export): how much of
  * what the binary case adds is n8n's own reading of the file, and how much the export node adds
- * beyond it, each round against its own runs; undefined without such rounds.
+ * beyond it, each round against its own runs; undefined without such rounds, and for `--server`,
+ * where each case runs in the memory the one before it left.
  */
 export function readShareText(runs: readonly N8nRun[]): string | undefined {
 	const cpu = (r: N8nRun): number => r.cpuUserS + r.cpuSystemS;
+	if (runs.some((r) => r.server === true)) return undefined;
 	const rounds = runs
 		.filter((r) => r.case === 'binary' && r.size === TARGET_SIZE && (r.oomKills ?? 0) === 0)
 		.map((run) => {
