@@ -40,21 +40,29 @@ function added(values: readonly number[], format: (v: number) => string): string
 	return `${text(median(values))} (median of ${values.length}: ${text(Math.min(...values))} to ${text(Math.max(...values))})`;
 }
 
+const cpuOf = (r: N8nRun): number => r.cpuUserS + r.cpuSystemS;
+const mb = (v: number): string => `${n(v)} MB`;
+const seconds = (v: number): string => `${v.toFixed(1)} s`;
+
+/** The run of `kind` in the round of `run` (`--repeat`), if any. */
+function inRound(runs: readonly N8nRun[], kind: N8nRun['case'], run: N8nRun): N8nRun | undefined {
+	return runs.find((r) => r.case === kind && (r.round ?? 0) === (run.round ?? 0));
+}
+
 /**
  * `npm run bench:n8n`: what the file export adds to n8n's baseline (a Manual Trigger alone), each
  * 1,000,000-profile run against the baseline run of its round (`--repeat`); the median decides.
  */
 export function n8nTargets(runs: readonly N8nRun[]): TargetCheck[] {
-	const cpu = (r: N8nRun): number => r.cpuUserS + r.cpuSystemS;
 	const pairs = runs
 		.filter((r) => r.case === 'binary' && r.size === TARGET_SIZE)
-		.map((run) => ({ run, base: runs.find((b) => b.case === 'baseline' && (b.round ?? 0) === (run.round ?? 0)) }))
+		.map((run) => ({ run, base: inRound(runs, 'baseline', run) }))
 		.filter((p): p is { run: N8nRun; base: N8nRun } => p.base !== undefined);
 	if (pairs.length === 0) return [];
 	// A run the OOM killer ended has no peak RSS (time -v died with it) and only the CPU until then.
 	const finished = pairs.filter(({ run }) => (run.oomKills ?? 0) === 0);
 	const addedRss = finished.map((p) => p.run.peakRssMb - p.base.peakRssMb);
-	const addedCpu = finished.map((p) => cpu(p.run) - cpu(p.base));
+	const addedCpu = finished.map((p) => cpuOf(p.run) - cpuOf(p.base));
 	const ofFinished = (values: number[], format: (v: number) => string): string =>
 		finished.length === 0
 			? 'not measured: no run finished'
@@ -78,8 +86,8 @@ export function n8nTargets(runs: readonly N8nRun[]): TargetCheck[] {
 				];
 	return [
 		...inside,
-		{ target: "adds at most 100 MB to n8n's peak RSS", measured: ofFinished(addedRss, (v) => `${n(v)} MB`), met: killed === 0 && median(addedRss) <= 100 },
-		{ target: 'adds at most 20 s of CPU', measured: ofFinished(addedCpu, (v) => `${v.toFixed(1)} s`), met: killed === 0 && median(addedCpu) <= 20 },
+		{ target: "adds at most 100 MB to n8n's peak RSS", measured: ofFinished(addedRss, mb), met: killed === 0 && median(addedRss) <= 100 },
+		{ target: 'adds at most 20 s of CPU', measured: ofFinished(addedCpu, seconds), met: killed === 0 && median(addedCpu) <= 20 },
 		{
 			target: "the Summary's counts add up",
 			measured:
@@ -100,22 +108,17 @@ export function n8nTargets(runs: readonly N8nRun[]): TargetCheck[] {
  * where each case runs in the memory the one before it left.
  */
 export function readShareText(runs: readonly N8nRun[]): string | undefined {
-	const cpu = (r: N8nRun): number => r.cpuUserS + r.cpuSystemS;
 	if (runs.some((r) => r.server === true)) return undefined;
+	const finished = (r: N8nRun | undefined): r is N8nRun => r !== undefined && (r.oomKills ?? 0) === 0;
 	const rounds = runs
-		.filter((r) => r.case === 'binary' && r.size === TARGET_SIZE && (r.oomKills ?? 0) === 0)
-		.map((run) => {
-			const of = (kind: N8nRun['case']) => runs.find((r) => r.case === kind && (r.round ?? 0) === (run.round ?? 0) && (r.oomKills ?? 0) === 0);
-			return { run, base: of('baseline'), read: of('read') };
-		})
-		.filter((p): p is { run: N8nRun; base: N8nRun; read: N8nRun } => p.base !== undefined && p.read !== undefined && p.read.size === TARGET_SIZE);
+		.filter((r) => r.case === 'binary' && r.size === TARGET_SIZE && finished(r))
+		.map((run) => ({ run, base: inRound(runs, 'baseline', run), read: inRound(runs, 'read', run) }))
+		.filter((p): p is { run: N8nRun; base: N8nRun; read: N8nRun } => finished(p.base) && finished(p.read) && p.read.size === TARGET_SIZE);
 	if (rounds.length === 0) return undefined;
-	const mb = (v: number): string => `${n(v)} MB`;
-	const s = (v: number): string => `${v.toFixed(1)} s`;
 	const readRss = added(rounds.map((p) => p.read.peakRssMb - p.base.peakRssMb), mb);
-	const readCpu = added(rounds.map((p) => cpu(p.read) - cpu(p.base)), s);
+	const readCpu = added(rounds.map((p) => cpuOf(p.read) - cpuOf(p.base)), seconds);
 	const nodeRss = added(rounds.map((p) => p.run.peakRssMb - p.read.peakRssMb), mb);
-	const nodeCpu = added(rounds.map((p) => cpu(p.run) - cpu(p.read)), s);
+	const nodeCpu = added(rounds.map((p) => cpuOf(p.run) - cpuOf(p.read)), seconds);
 	return `  of which n8n's own reading of the file (the read case, no export): ${readRss} and ${readCpu} of CPU;
   the export node beyond it: ${nodeRss} and ${nodeCpu} of CPU`;
 }
