@@ -27,8 +27,10 @@
 // heap sizes, glibc's MALLOC_ARENA_MAX). `--tls`: the simulator serves HTTPS, as Mailchimp does,
 // with a self-signed certificate that n8n trusts through NODE_EXTRA_CA_CERTS: n8n's helper then
 // makes a TLS handshake for each request, as it does against Mailchimp (it keeps no connection).
-// `--server`: the same cases inside one running `n8n start`, each started by a webhook, the way an
+// `--server`: the cases inside one running `n8n start`, each started by a webhook, the way an
 // instance runs a scheduled export (bench/n8nServer.ts); results in bench/results-n8n[2]-server.json.
+// Without --cases it runs baseline, binary and items: n8n's own cases (extract, read) cannot be
+// told apart there, since each case starts from the memory the one before it left.
 
 import { spawn } from 'child_process';
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'fs';
@@ -81,7 +83,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-	const args: Args = { line: DEFAULT_LINE, binarySize: 1_000_000, itemsSize: 100_000, scale: 0.02, seed: 42, cases: ['baseline', 'binary', 'items', 'extract', 'read'], auth: 'apiKey', repeat: 1, tls: false, server: false };
+	const args: Args = { line: DEFAULT_LINE, binarySize: 1_000_000, itemsSize: 100_000, scale: 0.02, seed: 42, cases: [], auth: 'apiKey', repeat: 1, tls: false, server: false };
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split('=', 2);
 		const value = (): string => inline ?? argv[++i];
@@ -104,6 +106,7 @@ function parseArgs(argv: string[]): Args {
 		}
 		else throw new Error(`Unknown argument ${argv[i]}`);
 	}
+	if (args.cases.length === 0) args.cases = args.server ? ['baseline', 'binary', 'items'] : ['baseline', 'binary', 'items', 'extract', 'read'];
 	if (!Number.isInteger(args.repeat) || args.repeat < 1) throw new Error(`--repeat must be a whole number of at least 1, not ${args.repeat}`);
 	if (args.memoryLimitMb !== undefined && !(args.memoryLimitMb >= 64)) throw new Error(`--memory-limit must be a number of MiB, at least 64, not ${args.memoryLimitMb}`);
 	return args;
