@@ -9,4 +9,5 @@ import { LINES } from '../test/e2e/harness/lines';
 const node = ensureNode(LINES[2], (line) => process.stderr.write(`[node] ${line}\n`));
 const jest = require.resolve('jest/bin/jest');
 const run = spawnSync(node.bin, [jest, ...process.argv.slice(2)], { stdio: 'inherit' });
+if (run.error) throw run.error;
 process.exit(run.status ?? 1);
